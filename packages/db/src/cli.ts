@@ -1,0 +1,97 @@
+/**
+ * Command line of the data layer (package scripts db:*):
+ *   migrate                      apply pending migrations
+ *   migration <name>             create the next migration from prisma/schema.prisma
+ *   seed                         load the demo program into an empty database
+ *   seed-bulk [--worklets N] [--mentors N] [--students N] [--admins N]
+ *   backfill-legacy              move legacy worklets.mentor_id into assignments
+ * The database is DATABASE_URL, or the embedded one when it is unset.
+ * Errors print one line and exit with code 1.
+ */
+import { parseArgs } from 'node:util';
+import { openDatabase } from './database.ts';
+import { DatabaseError } from './errors.ts';
+import { backfillLegacyMentors } from './legacy/backfill-legacy.ts';
+import { createMigration } from './migrate/migrations.ts';
+import { generateDemoProgram } from './seed/demo.ts';
+import { isDatabaseEmpty, loadProgram } from './seed/load.ts';
+import { generateProgram } from './seed/program.ts';
+import { withConnection } from './sql.ts';
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'migrate': {
+      const db = await openDatabase({ seedDemoIfEmpty: false });
+      await db.close();
+      console.log(db.appliedMigrations.length ? `applied: ${db.appliedMigrations.join(', ')}` : 'no pending migrations');
+      return;
+    }
+    case 'migration': {
+      const name = rest[0];
+      if (!name) throw new DatabaseError('usage: db:migration <name>');
+      const folder = await createMigration(name);
+      console.log(folder ? `created ${folder}` : 'the schema has not changed: no migration created');
+      return;
+    }
+    case 'seed':
+    case 'seed-bulk': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { worklets: { type: 'string' }, mentors: { type: 'string' }, students: { type: 'string' }, admins: { type: 'string' } },
+      });
+      const count = (v: string | undefined, fallback: number) => {
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 5_000_000) throw new DatabaseError(`not a count: ${v}`);
+        return n;
+      };
+      const worklets = count(values.worklets, 50_000);
+      const program =
+        command === 'seed'
+          ? generateDemoProgram()
+          : generateProgram({
+              admins: count(values.admins, 5),
+              mentors: count(values.mentors, Math.max(1, Math.round(worklets / 10))),
+              students: count(values.students, Math.round(worklets * 0.4)),
+              worklets,
+            });
+      const db = await openDatabase({ seedDemoIfEmpty: false });
+      try {
+        const started = performance.now();
+        await withConnection(db.pool, async (client) => {
+          if (!(await isDatabaseEmpty(client))) throw new DatabaseError('the database already has users or worklets: seed an empty database');
+          await loadProgram(client, program);
+        });
+        const rows = program.users.length + program.worklets.length + program.assignments.length + program.events.length;
+        console.log(
+          `loaded ${program.users.length} users, ${program.worklets.length} worklets, ${program.assignments.length} assignments, ` +
+            `${program.events.length} events (${rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'backfill-legacy': {
+      const db = await openDatabase({ seedDemoIfEmpty: false });
+      try {
+        const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
+        console.log(`created ${result.assignmentsCreated} assignments, corrected ${result.legacyColumnsCorrected} legacy mentor columns`);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    default:
+      throw new DatabaseError('usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy');
+  }
+}
+
+// The WebAssembly schema engine leaves a timer of its own behind for about ten seconds:
+// exit as soon as the work is done.
+main(process.argv.slice(2)).then(() => process.exit(0), (error: unknown) => {
+  console.error(`error: ${error instanceof DatabaseError ? error.message : (error as Error).message?.split('\n')[0] ?? String(error)}`);
+  process.exit(1);
+});
+

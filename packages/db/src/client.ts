@@ -1,0 +1,65 @@
+/**
+ * The one Prisma client factory: Prisma 7's `prisma-client` generator with the `pg` driver
+ * adapter, for the embedded database and a real server alike.
+ * https://www.prisma.io/docs/orm/overview/databases/database-drivers
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export type ClientOptions = {
+  /** Connections in the pool. The embedded database serves one session: use 1. */
+  poolSize?: number;
+  /** How long a request waits for a free connection before failing (fail fast, not hang). */
+  connectionTimeoutMs?: number;
+  /** How long an interactive transaction waits for a connection. */
+  transactionMaxWaitMs?: number;
+  /** How long an interactive transaction may run. */
+  transactionTimeoutMs?: number;
+  /** Called with every SQL statement sent (tests and benchmarks count them). */
+  onQuery?: (sql: string) => void;
+};
+
+export type Database = {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  close(): Promise<void>;
+};
+
+export function createPrismaClient(connectionString: string, options: ClientOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its server (a restart) emits 'error' on the pool; without a
+  // listener Node would crash the process. The pool drops that client and opens a new one.
+  pool.on('error', () => {});
+  const onQuery = options.onQuery;
+  if (onQuery) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const first = args[0];
+        onQuery(typeof first === 'string' ? first : ((first as { text?: string })?.text ?? ''));
+        return query(...args);
+      };
+    });
+  }
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: {
+      maxWait: options.transactionMaxWaitMs ?? 10_000,
+      timeout: options.transactionTimeoutMs ?? 15_000,
+    },
+  });
+  return {
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

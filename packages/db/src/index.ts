@@ -1,0 +1,10 @@
+export { createPrismaClient, type ClientOptions, type Database } from './client.ts';
+export { resolveDatabaseTarget, validatePostgresUrl, redactUrl, type DatabaseTarget } from './config.ts';
+export { openDatabase, type OpenedDatabase, type OpenOptions } from './database.ts';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+export { DatabaseError, describeConnectionError } from './errors.ts';
+export { migrateDatabase } from './migrate/migrations.ts';
+export { backfillLegacyMentors, type BackfillResult } from './legacy/backfill-legacy.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export type * from './generated/prisma/client.ts';
+export { MentorRole, UserRole, WorkletStatus, AssignmentEventType } from './generated/prisma/enums.ts';

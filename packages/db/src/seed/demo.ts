@@ -1,0 +1,12 @@
+/**
+ * The demo program: a few admins, ~40 mentors, ~150 students, ~80 worklets in every
+ * status, 1-4 mentors per worklet in mixed roles, some inactive assignments with history.
+ * Deterministic. Loaded on first start of an empty embedded database.
+ */
+import { generateProgram, type Program } from './program.ts';
+
+export const demoSize = { admins: 3, mentors: 40, students: 150, worklets: 80, seed: 20260202 } as const;
+
+export function generateDemoProgram(): Program {
+  return generateProgram(demoSize);
+}
