@@ -108,11 +108,11 @@ export function generateProgram(size: ProgramSize): Program {
       if (leftMentors.has(mentorId) || rnd.chance(inactiveShare)) {
         at = new Date(at.getTime() + rnd.int(3, 40) * day);
         a.isActive = false;
-        event(a, 'deactivated', rnd.pick(adminIds), a.roleType, a.roleType, at);
+        event(a, 'deactivated', rnd.pick(adminIds), a.roleType, null, at);
         if (!leftMentors.has(mentorId) && rnd.chance(0.2)) {
           at = new Date(at.getTime() + rnd.int(1, 10) * day);
           a.isActive = true;
-          event(a, 'reactivated', rnd.pick(adminIds), a.roleType, a.roleType, at);
+          event(a, 'reactivated', rnd.pick(adminIds), null, a.roleType, at);
         }
       }
     });

@@ -1,0 +1,22 @@
+/**
+ * The tRPC context: the database and the signed-in user. `createContextInner` builds it
+ * without HTTP, for tests and scripts; the server's `createContext` resolves the session
+ * from the request and calls it.
+ * https://trpc.io/docs/server/context#inner-and-outer-context
+ */
+import type { PrismaClient } from '@worklets/db';
+import type { UserRole } from '@worklets/validators/users';
+
+/** What the API knows of the signed-in user: enough to scope queries and record actors. */
+export type SessionUser = { id: number; name: string; email: string; role: UserRole };
+
+export type ContextOptions = {
+  db: PrismaClient;
+  user: SessionUser | null;
+};
+
+export function createContextInner(options: ContextOptions) {
+  return { db: options.db, user: options.user };
+}
+
+export type Context = ReturnType<typeof createContextInner>;

@@ -1,0 +1,71 @@
+/**
+ * Turning failures into typed API errors. Domain code throws `TRPCError`s with a message
+ * written for a coordinator; this module maps what the database says (a unique violation,
+ * a missing row, an exhausted pool) to the right code, so that no client ever sees SQL,
+ * Prisma text or a stack trace.
+ */
+import { TRPCError } from '@trpc/server';
+import { Prisma } from '@worklets/db';
+
+/** Extra facts for the UI, carried to the client in `error.data.details`. */
+export type ErrorDetails = {
+  /** The mentor who is Primary already, when a request would add a second one. */
+  primaryMentor?: { id: number; name: string };
+};
+
+export class DetailedError extends Error {
+  constructor(
+    message: string,
+    readonly details: ErrorDetails,
+  ) {
+    super(message);
+  }
+}
+
+export function conflict(message: string, details?: ErrorDetails): TRPCError {
+  return new TRPCError({ code: 'CONFLICT', message, cause: details ? new DetailedError(message, details) : undefined });
+}
+
+export function notFound(what: string): TRPCError {
+  return new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
+}
+
+export function badRequest(message: string): TRPCError {
+  return new TRPCError({ code: 'BAD_REQUEST', message });
+}
+
+function pgCode(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+  const meta = error.meta as { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } | undefined;
+  return meta?.code ?? meta?.driverAdapterError?.cause?.originalCode;
+}
+
+const unavailableMessage = 'The database is busy or unavailable. Please try again in a moment.';
+
+function isConnectionFailure(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|Can't reach database server|Unable to start a transaction in the given time|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command/i.test(
+    text,
+  );
+}
+
+/** Maps an error thrown inside a procedure to the TRPCError a client should get. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const code = pgCode(error);
+    if (error.code === 'P2002' || code === '23505') {
+      return new TRPCError({ code: 'CONFLICT', message: 'This change conflicts with existing data (it already exists).', cause: error });
+    }
+    if (error.code === 'P2025') return new TRPCError({ code: 'NOT_FOUND', message: 'Not found', cause: error });
+    if (error.code === 'P2003' || code === '23503') {
+      return new TRPCError({ code: 'BAD_REQUEST', message: 'This refers to something that does not exist.', cause: error });
+    }
+    if (error.code === 'P2028' || error.code === 'P1001' || error.code === 'P1017' || code?.startsWith('08') || code?.startsWith('57P')) {
+      return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailableMessage, cause: error });
+    }
+  }
+  if (error instanceof Prisma.PrismaClientInitializationError || isConnectionFailure(error)) {
+    return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailableMessage, cause: error as Error });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', cause: error as Error });
+}

@@ -1,0 +1,56 @@
+import type { Prisma } from '@worklets/db';
+import { mentorIdInput } from '@worklets/validators/assignments';
+import { listMentorsInput, searchMentorsInput } from '@worklets/validators/mentors';
+import { notFound } from '../errors.ts';
+import { adminProcedure, router } from '../trpc.ts';
+
+function matching(text: string | undefined): Prisma.UserWhereInput {
+  if (!text) return {};
+  return { OR: [{ name: { contains: text, mode: 'insensitive' } }, { email: { contains: text, mode: 'insensitive' } }] };
+}
+
+const activeWorkletCount = { _count: { select: { workletAssignments: { where: { isActive: true } } } } } as const;
+
+export const mentorsRouter = router({
+  /** The picker: active mentors whose name or email contains the query. */
+  search: adminProcedure.input(searchMentorsInput).query(({ ctx, input }) =>
+    ctx.db.user.findMany({
+      where: { role: 'mentor', isActive: true, ...matching(input.query) },
+      select: { id: true, name: true, email: true },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: input.limit,
+    }),
+  ),
+
+  /** Mentors with their number of active worklets, by name; keyset pagination on (name, id). */
+  list: adminProcedure.input(listMentorsInput).query(async ({ ctx, input }) => {
+    const after = input.cursor ? await ctx.db.user.findUnique({ where: { id: input.cursor }, select: { id: true, name: true } }) : null;
+    const rows = await ctx.db.user.findMany({
+      where: {
+        AND: [
+          { role: 'mentor' },
+          matching(input.search),
+          ...(after ? [{ OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: after.id } }] }] : []),
+        ],
+      },
+      select: { id: true, name: true, email: true, isActive: true, ...activeWorkletCount },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      take: input.limit + 1,
+    });
+    const items = rows.slice(0, input.limit);
+    return {
+      items: items.map(({ _count, ...m }) => ({ ...m, activeWorklets: _count.workletAssignments })),
+      nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null,
+    };
+  }),
+
+  byId: adminProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
+    const mentor = await ctx.db.user.findFirst({
+      where: { id: input.mentorId, role: 'mentor' },
+      select: { id: true, name: true, email: true, isActive: true, createdAt: true, ...activeWorkletCount },
+    });
+    if (!mentor) throw notFound('Mentor');
+    const { _count, ...rest } = mentor;
+    return { ...rest, activeWorklets: _count.workletAssignments };
+  }),
+});

@@ -1,0 +1,32 @@
+/**
+ * The Worklets API: the router every client uses, and its types. Browsers and other
+ * TypeScript services import only `type AppRouter` (no server code reaches a bundle).
+ */
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { assignmentsRouter } from './assignments/router.ts';
+import { historyRouter } from './history/router.ts';
+import { mentorsRouter } from './mentors/router.ts';
+import { createCallerFactory, publicProcedure, router } from './trpc.ts';
+import { usersRouter } from './users/router.ts';
+import { workletsRouter } from './worklets/router.ts';
+
+export const appRouter = router({
+  health: publicProcedure.query(async ({ ctx }) => {
+    await ctx.db.$queryRaw`SELECT 1`;
+    return { ok: true as const };
+  }),
+  worklets: workletsRouter,
+  assignments: assignmentsRouter,
+  mentors: mentorsRouter,
+  history: historyRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export const createCaller = createCallerFactory(appRouter);
+
+export { createContextInner, type Context, type SessionUser } from './context.ts';
+export { errorLog } from './trpc.ts';

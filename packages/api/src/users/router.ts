@@ -1,0 +1,32 @@
+import type { Prisma } from '@worklets/db';
+import { createUserInput, listUsersInput, setUserActiveInput, updateUserInput, userIdInput } from '@worklets/validators/users';
+import { notFound } from '../errors.ts';
+import { adminProcedure, authedProcedure, router } from '../trpc.ts';
+import { setUserActive, updateUser, userSelect } from './user-writes.ts';
+
+export const usersRouter = router({
+  /** The signed-in user. */
+  me: authedProcedure.query(({ ctx }) => ctx.user),
+
+  list: adminProcedure.input(listUsersInput).query(async ({ ctx, input }) => {
+    const where: Prisma.UserWhereInput = {
+      ...(input.role ? { role: input.role } : {}),
+      ...(input.includeInactive ? {} : { isActive: true }),
+      ...(input.search ? { OR: [{ name: { contains: input.search, mode: 'insensitive' } }, { email: { contains: input.search, mode: 'insensitive' } }] } : {}),
+      ...(input.cursor ? { id: { gt: input.cursor } } : {}),
+    };
+    const rows = await ctx.db.user.findMany({ where, select: userSelect, orderBy: { id: 'asc' }, take: input.limit + 1 });
+    const items = rows.slice(0, input.limit);
+    return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+  }),
+
+  byId: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
+    const user = await ctx.db.user.findUnique({ where: { id: input.id }, select: userSelect });
+    if (!user) throw notFound('User');
+    return user;
+  }),
+
+  create: adminProcedure.input(createUserInput).mutation(({ ctx, input }) => ctx.db.user.create({ data: input, select: userSelect })),
+  update: adminProcedure.input(updateUserInput).mutation(({ ctx, input }) => updateUser(ctx.db, input, ctx.user)),
+  setActive: adminProcedure.input(setUserActiveInput).mutation(({ ctx, input }) => setUserActive(ctx.db, input.id, input.isActive, ctx.user)),
+});

@@ -1,0 +1,44 @@
+/**
+ * User administration. Deactivating a mentor also ends their active assignments (with
+ * history and the legacy column kept true) in the same transaction: a mentor who left
+ * must not stay on worklets, and the coverage view then shows who needs a new Primary.
+ */
+import type { PrismaClient } from '@worklets/db';
+import type { UpdateUserInput } from '@worklets/validators/users';
+import type { Actor } from '../assignments/mentor-changes.ts';
+import { applyMentorChanges, lockWorkletForChange } from '../assignments/mentor-changes.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+
+export const userSelect = { id: true, email: true, name: true, role: true, isActive: true, createdAt: true, updatedAt: true } as const;
+
+export async function updateUser(db: PrismaClient, input: UpdateUserInput, actor: Actor) {
+  const { id, ...data } = input;
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id }, select: { id: true, role: true } });
+    if (!user) throw notFound('User');
+    if (id === actor.id && data.role && data.role !== 'admin') throw badRequest('You cannot remove your own admin role.');
+    if (user.role === 'mentor' && data.role && data.role !== 'mentor') {
+      const active = await tx.mentorWorkletAssignment.count({ where: { mentorId: id, isActive: true } });
+      if (active > 0) throw conflict(`This mentor still has ${active} active worklet${active === 1 ? '' : 's'}: deactivate those assignments first.`);
+    }
+    return tx.user.update({ where: { id }, data, select: userSelect });
+  });
+}
+
+export async function setUserActive(db: PrismaClient, id: number, isActive: boolean, actor: Actor) {
+  if (id === actor.id && !isActive) throw badRequest('You cannot deactivate yourself.');
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id }, select: { id: true } });
+    if (!user) throw notFound('User');
+    if (!isActive) {
+      const assignments = await tx.mentorWorkletAssignment.findMany({ where: { mentorId: id, isActive: true }, select: { workletId: true }, orderBy: { workletId: 'asc' } });
+      // Worklets are locked in id order, like every other writer, so two writers cannot deadlock.
+      for (const { workletId } of assignments) {
+        const worklet = await lockWorkletForChange(tx, workletId);
+        const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
+        if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor);
+      }
+    }
+    return tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
+  });
+}

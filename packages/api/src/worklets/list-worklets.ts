@@ -1,0 +1,62 @@
+/**
+ * The worklet card list: one page in a constant number of SQL statements whatever its
+ * size (the worklets, their active assignments, those assignments' mentors), with keyset
+ * pagination on id, newest first.
+ */
+import type { Prisma, PrismaClient } from '@worklets/db';
+import type { ListWorkletsInput } from '@worklets/validators/worklets';
+import type { SessionUser } from '../context.ts';
+import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
+import { visibleWorklets } from './worklet-scope.ts';
+
+type Filters = Omit<ListWorkletsInput, 'cursor' | 'limit'>;
+
+export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
+  const where: Prisma.WorkletWhereInput[] = [];
+  if (input.status) where.push({ status: input.status });
+  if (input.mentorId) where.push({ mentorAssignments: { some: { mentorId: input.mentorId, isActive: true } } });
+  if (input.search) where.push({ title: { contains: input.search, mode: 'insensitive' } });
+  if (input.coverage === 'needs_primary') where.push({ mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } });
+  if (input.coverage === 'no_mentors') where.push({ mentorAssignments: { none: { isActive: true } } });
+  return where;
+}
+
+export const workletCardSelect = {
+  id: true,
+  title: true,
+  description: true,
+  status: true,
+  updatedAt: true,
+  mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder },
+} satisfies Prisma.WorkletSelect;
+
+export type WorkletCardRow = Prisma.WorkletGetPayload<{ select: typeof workletCardSelect }>;
+
+export function toWorkletCard(row: WorkletCardRow) {
+  const mentors = row.mentorAssignments.map(toWorkletMentor);
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    updatedAt: row.updatedAt,
+    mentors,
+    hasPrimary: mentors.some((m) => m.role === 'Primary'),
+  };
+}
+
+export type WorkletCard = ReturnType<typeof toWorkletCard>;
+
+export async function listWorklets(db: PrismaClient, user: SessionUser, input: ListWorkletsInput & { limit: number }) {
+  const rows = await db.worklet.findMany({
+    where: { AND: [visibleWorklets(user), ...workletFilters(input), ...(input.cursor ? [{ id: { lt: input.cursor } }] : [])] },
+    orderBy: { id: 'desc' },
+    take: input.limit + 1,
+    select: workletCardSelect,
+  });
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map(toWorkletCard),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { id, pageInput } from './common.ts';
+
+/** Roles a mentor can have on a worklet; at most one active Primary per worklet. */
+export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const;
+export const mentorRole = z.enum(mentorRoles);
+export type MentorRole = z.infer<typeof mentorRole>;
+
+export const maxMentorsPerWorklet = 20;
+
+/**
+ * Assign a mentor to a worklet (the design's POST /{worklet_id}/assign-mentor).
+ * `role` defaults to Primary when the worklet has no active Primary, else Secondary.
+ * `replacePrimary` lets a new Primary demote the current one to Secondary.
+ * Who assigns comes from the signed-in user, never from the input.
+ */
+export const assignMentorInput = z.strictObject({
+  workletId: id,
+  mentorId: id,
+  role: mentorRole.optional(),
+  replacePrimary: z.boolean().default(false),
+});
+export type AssignMentorInput = z.input<typeof assignMentorInput>;
+
+/** The whole set of a worklet's active mentors, as a multi-select saves it. */
+export const setWorkletMentorsInput = z
+  .strictObject({
+    workletId: id,
+    mentors: z
+      .array(z.strictObject({ mentorId: id, role: mentorRole }))
+      .max(maxMentorsPerWorklet, `A worklet can have at most ${maxMentorsPerWorklet} mentors`),
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<number>();
+    value.mentors.forEach((m, index) => {
+      if (seen.has(m.mentorId)) ctx.addIssue({ code: 'custom', path: ['mentors', index, 'mentorId'], message: 'This mentor is listed twice' });
+      seen.add(m.mentorId);
+    });
+    if (value.mentors.filter((m) => m.role === 'Primary').length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['mentors'], message: 'Only one mentor can be Primary' });
+    }
+  });
+export type SetWorkletMentorsInput = z.input<typeof setWorkletMentorsInput>;
+
+export const changeAssignmentRoleInput = z.strictObject({
+  assignmentId: id,
+  role: mentorRole,
+  replacePrimary: z.boolean().default(false),
+});
+export type ChangeAssignmentRoleInput = z.input<typeof changeAssignmentRoleInput>;
+
+export const assignmentIdInput = z.strictObject({ assignmentId: id });
+
+export const reactivateAssignmentInput = z.strictObject({
+  assignmentId: id,
+  role: mentorRole.optional(),
+  replacePrimary: z.boolean().default(false),
+});
+export type ReactivateAssignmentInput = z.input<typeof reactivateAssignmentInput>;
+
+export const mentorIdInput = z.strictObject({ mentorId: id });
+
+export const workletHistoryInput = z.strictObject({ workletId: id, ...pageInput });
+export const mentorHistoryInput = z.strictObject({ mentorId: id, ...pageInput });

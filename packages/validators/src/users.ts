@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { id, pageInput, searchText } from './common.ts';
+
+export const userRoles = ['admin', 'mentor', 'student'] as const;
+export const userRole = z.enum(userRoles);
+export type UserRole = z.infer<typeof userRole>;
+
+/** Emails are compared case-insensitively: stored trimmed and lower-case. */
+export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' }).max(254));
+export const personName = z.string().trim().min(1, 'Enter a name').max(120);
+
+export const createUserInput = z.strictObject({
+  email,
+  name: personName,
+  role: userRole,
+});
+export type CreateUserInput = z.infer<typeof createUserInput>;
+
+export const updateUserInput = z.strictObject({
+  id,
+  email: email.optional(),
+  name: personName.optional(),
+  role: userRole.optional(),
+});
+export type UpdateUserInput = z.infer<typeof updateUserInput>;
+
+export const setUserActiveInput = z.strictObject({ id, isActive: z.boolean() });
+
+export const listUsersInput = z.strictObject({
+  ...pageInput,
+  search: searchText.optional(),
+  role: userRole.optional(),
+  includeInactive: z.boolean().default(false),
+});
+export type ListUsersInput = z.input<typeof listUsersInput>;
+
+export const userIdInput = z.strictObject({ id });

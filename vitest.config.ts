@@ -1,0 +1,20 @@
+/**
+ * One Vitest run, several projects (https://vitest.dev/guide/projects):
+ * the data layer, API and server tests run twice, on the embedded database (PGlite) and on
+ * the real PostgreSQL server; pure unit tests run once.
+ */
+import { defineConfig } from 'vitest/config';
+
+const databaseTests = ['packages/db/test/**/*.test.ts', 'packages/api/test/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: ['packages/validators/test/**/*.test.ts', 'packages/client/test/**/*.test.ts'] } },
+      { test: { name: 'pglite', include: databaseTests, env: { WORKLETS_TEST_DB: 'pglite' } } },
+      { test: { name: 'postgres', include: databaseTests, env: { WORKLETS_TEST_DB: 'postgres' } } },
+    ],
+  },
+});
