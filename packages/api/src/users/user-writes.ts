@@ -1,7 +1,8 @@
 /**
- * User administration. Deactivating a mentor also ends their active assignments (with
- * history and the legacy column kept true) in the same transaction: a mentor who left
- * must not stay on worklets, and the coverage view then shows who needs a new Primary.
+ * User administration. Deactivating a user ends all their sessions and, for a mentor,
+ * their active assignments (with history and the legacy column kept true), in one
+ * transaction: a mentor who left must not stay on worklets, and the coverage view then
+ * shows who needs a new Primary.
  */
 import type { PrismaClient } from '@worklets/db';
 import type { UpdateUserInput } from '@worklets/validators/users';
@@ -38,6 +39,8 @@ export async function setUserActive(db: PrismaClient, id: number, isActive: bool
         const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
         if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor);
       }
+      // Signed out everywhere at once: their sessions are gone with the commit.
+      await tx.session.deleteMany({ where: { userId: id } });
     }
     return tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
   });

@@ -31,7 +31,12 @@ export type ProgramSize = {
   /** Share of assignments that end inactive (deactivated), with their history. */
   inactiveShare?: number;
   seed?: number;
+  /** Give the first admin, mentor and student the documented sign-in emails (demo only). */
+  demoEmails?: boolean;
 };
+
+/** Sign-in emails of the demo accounts (their passwords are set by packages/auth). */
+export const demoEmails = { admin: 'admin@worklets.example', mentor: 'mentor@worklets.example', student: 'student@worklets.example' } as const;
 
 /** All demo timestamps are relative to this day, so runs on any date produce the same data. */
 const programStart = Date.UTC(2026, 1, 2, 9, 0, 0);
@@ -44,7 +49,8 @@ export function generateProgram(size: ProgramSize): Program {
   const person = (role: Role, domain: (first: string, last: string) => string) => {
     const first = rnd.pick(firstNames);
     const last = rnd.pick(lastNames);
-    let email = `${first}.${last}@${domain(first, last)}`.toLowerCase();
+    const firstOfRole = size.demoEmails === true && !users.some((u) => u.role === role);
+    let email = firstOfRole ? demoEmails[role] : `${first}.${last}@${domain(first, last)}`.toLowerCase();
     for (let n = 2; usedEmails.has(email); n++) email = `${first}.${last}${n}@${domain(first, last)}`.toLowerCase();
     usedEmails.add(email);
     const id = users.length + 1;
@@ -57,6 +63,7 @@ export function generateProgram(size: ProgramSize): Program {
   for (let i = 0; i < size.students; i++) person('student', () => studentDomain);
   // A few mentors have left the program: deactivated, their history kept.
   const leftMentors = new Set(rnd.sample(mentorIds.length, Math.floor(mentorIds.length * 0.05)).map((i) => mentorIds[i]!));
+  if (size.demoEmails) leftMentors.delete(mentorIds[0]!);
   for (const id of leftMentors) users[id - 1]!.isActive = false;
   const adminIds = users.filter((u) => u.role === 'admin').map((u) => u.id);
   const userById = (id: number) => users[id - 1]!;

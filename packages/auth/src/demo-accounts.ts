@@ -1,0 +1,20 @@
+/**
+ * Passwords for the demo data's sign-in accounts (README, "Demo accounts"):
+ * admin@, mentor@ and student@worklets.example, all with the password below.
+ * Set when the server loads the demo program into an empty database.
+ */
+import type { PrismaClient } from '@worklets/db';
+import { hashPassword } from 'better-auth/crypto';
+
+export const demoPassword = 'worklets-demo';
+export const demoAccountEmails = ['admin@worklets.example', 'mentor@worklets.example', 'student@worklets.example'] as const;
+
+export async function setDemoPasswords(prisma: PrismaClient): Promise<number> {
+  const users = await prisma.user.findMany({ where: { email: { in: [...demoAccountEmails] } }, select: { id: true } });
+  const hash = await hashPassword(demoPassword);
+  await prisma.$transaction([
+    prisma.account.deleteMany({ where: { userId: { in: users.map((u) => u.id) }, providerId: 'credential' } }),
+    prisma.account.createMany({ data: users.map((u) => ({ userId: u.id, accountId: String(u.id), providerId: 'credential', password: hash })) }),
+  ]);
+  return users.length;
+}
