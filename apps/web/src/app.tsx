@@ -1,0 +1,54 @@
+import { Center, Loader } from '@mantine/core';
+import { Redirect, Route, Switch } from 'wouter';
+import { SignInPage } from './auth/sign-in-page.tsx';
+import { AppLayout } from './layout/app-layout.tsx';
+import { errorCode } from './lib/api-errors.ts';
+import { MentorPage } from './mentors/mentor-page.tsx';
+import { MentorsPage } from './mentors/mentors-page.tsx';
+import { MyWorkletsPage } from './mentors/my-worklets-page.tsx';
+import { trpc } from './trpc.ts';
+import { UsersPage } from './users/users-page.tsx';
+import { WorkletDetailPage } from './worklets/worklet-detail-page.tsx';
+import { WorkletsPage } from './worklets/worklets-page.tsx';
+
+export function App() {
+  const me = trpc.users.me.useQuery(undefined, { retry: false, staleTime: Infinity });
+  if (me.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading Worklets" />
+      </Center>
+    );
+  }
+  if (!me.data || errorCode(me.error) === 'UNAUTHORIZED') return <SignInPage />;
+  const user = me.data;
+  const admin = user.role === 'admin';
+  return (
+    <AppLayout user={user}>
+      <Switch>
+        <Route path="/">{user.role === 'mentor' ? <Redirect to="/my-worklets" /> : <Redirect to="/worklets" />}</Route>
+        <Route path="/worklets">
+          <WorkletsPage user={user} />
+        </Route>
+        <Route path="/worklets/:id">{(params) => <WorkletDetailPage id={Number(params.id)} user={user} />}</Route>
+        <Route path="/my-worklets">
+          <MyWorkletsPage user={user} />
+        </Route>
+        {admin && (
+          <Route path="/mentors">
+            <MentorsPage />
+          </Route>
+        )}
+        {admin && <Route path="/mentors/:id">{(params) => <MentorPage id={Number(params.id)} />}</Route>}
+        {admin && (
+          <Route path="/users">
+            <UsersPage user={user} />
+          </Route>
+        )}
+        <Route>
+          <Redirect to="/" />
+        </Route>
+      </Switch>
+    </AppLayout>
+  );
+}

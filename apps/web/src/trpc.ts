@@ -1,0 +1,19 @@
+/**
+ * The typed API client of the dashboard. Only `type AppRouter` comes from the server
+ * package, so no server code reaches the bundle.
+ * https://trpc.io/docs/client/react/setup
+ */
+import type { AppRouter } from '@worklets/api';
+import { createTRPCReact, httpBatchLink } from '@trpc/react-query';
+import superjson from 'superjson';
+
+export const trpc = createTRPCReact<AppRouter>();
+
+/** Must equal the server's maxBatchSize (apps/server/src/config.ts). */
+export const maxBatchSize = 10;
+
+export function createApiClient() {
+  return trpc.createClient({
+    links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: maxBatchSize })],
+  });
+}

@@ -1,0 +1,110 @@
+import { Alert, Badge, Button, Checkbox, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import type { RouterOutputs, SessionUser } from '@worklets/api';
+import { type UserRole, userRoles } from '@worklets/validators/users';
+import { useState } from 'react';
+import { errorMessage } from '../lib/api-errors.ts';
+import { trpc } from '../trpc.ts';
+import { UserFormModal } from './user-form-modal.tsx';
+
+type User = RouterOutputs['users']['list']['items'][number];
+
+export function UsersPage({ user: me }: { user: SessionUser }) {
+  const utils = trpc.useUtils();
+  const [search, setSearch] = useState('');
+  const [query] = useDebouncedValue(search.trim(), 250);
+  const [role, setRole] = useState<UserRole | undefined>();
+  const [includeInactive, setIncludeInactive] = useState(true);
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const list = trpc.users.list.useInfiniteQuery(
+    { limit: 50, search: query || undefined, role, includeInactive },
+    { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
+  );
+  const setActive = trpc.users.setActive.useMutation();
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  async function toggle(user: User) {
+    try {
+      await setActive.mutateAsync({ id: user.id, isActive: !user.isActive });
+      await Promise.all([utils.users.invalidate(), utils.worklets.invalidate(), utils.mentors.invalidate()]);
+      notifications.show({
+        color: 'green',
+        title: user.isActive ? 'User deactivated' : 'User reactivated',
+        message: user.isActive ? `${user.name} is signed out everywhere${user.role === 'mentor' ? ' and removed from their worklets' : ''}.` : `${user.name} can sign in again.`,
+      });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(error) });
+    }
+  }
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Users
+        </Title>
+        <Button onClick={() => setEditing('new')}>New user</Button>
+      </Group>
+      <Group align="flex-end">
+        <TextInput label="Search users" placeholder="Name or email" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+        <Select label="Role" placeholder="Any role" clearable data={[...userRoles]} value={role ?? null} onChange={(v) => setRole((v as UserRole) ?? undefined)} w={160} />
+        <Checkbox label="Show deactivated" checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} mb={8} />
+      </Group>
+      {list.isPending && <Loader aria-label="Loading users" />}
+      {list.isError && (
+        <Alert color="red" role="alert">
+          {errorMessage(list.error)}
+        </Alert>
+      )}
+      {list.isSuccess && items.length === 0 && <Text c="dimmed">No users match.</Text>}
+      {items.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped aria-label="Users">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>
+                  <span className="sr-only">Actions</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((u) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>{u.name}</Table.Td>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{u.role}</Table.Td>
+                  <Table.Td>{u.isActive ? <Badge color="green" variant="light">active</Badge> : <Badge color="gray">deactivated</Badge>}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" justify="flex-end" wrap="nowrap">
+                      <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
+                        Edit
+                      </Button>
+                      {u.id !== me.id && (
+                        <Button size="xs" variant="light" color={u.isActive ? 'red' : 'green'} onClick={() => toggle(u)} aria-label={`${u.isActive ? 'Deactivate' : 'Reactivate'} ${u.name}`}>
+                          {u.isActive ? 'Deactivate' : 'Reactivate'}
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {list.hasNextPage && (
+        <Group justify="center">
+          <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
+            Load more users
+          </Button>
+        </Group>
+      )}
+      {editing && <UserFormModal onClose={() => setEditing(null)} user={editing === 'new' ? undefined : editing} />}
+    </Stack>
+  );
+}

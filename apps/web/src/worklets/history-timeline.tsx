@@ -1,0 +1,47 @@
+import { Anchor, Button, Text, Timeline } from '@mantine/core';
+import type { RouterOutputs } from '@worklets/api';
+import { Link } from 'wouter';
+import { formatDateTime } from '../lib/roles.tsx';
+
+export type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
+
+export function describeEvent(e: HistoryEntry): string {
+  switch (e.type) {
+    case 'assigned':
+      return `${e.mentorName} assigned as ${e.newRole}`;
+    case 'reactivated':
+      return `${e.mentorName} reactivated as ${e.newRole}`;
+    case 'deactivated':
+      return `${e.mentorName} removed (was ${e.oldRole})`;
+    case 'role_changed':
+      return `${e.mentorName}: ${e.oldRole} → ${e.newRole}`;
+  }
+}
+
+/** Who changed what, and when; newest first. */
+export function HistoryTimeline({ entries, showWorklet, onMore, loadingMore }: { entries: HistoryEntry[]; showWorklet?: boolean; onMore?: () => void; loadingMore?: boolean }) {
+  if (entries.length === 0) return <Text c="dimmed">No changes recorded yet.</Text>;
+  return (
+    <>
+      <Timeline bulletSize={14} lineWidth={2} aria-label="Assignment history">
+        {entries.map((e) => (
+          <Timeline.Item key={e.id} title={describeEvent(e)} color={e.type === 'deactivated' ? 'red' : e.type === 'role_changed' ? 'yellow' : 'blue'}>
+            {showWorklet && (
+              <Anchor component={Link} href={`/worklets/${e.workletId}`} size="sm">
+                {e.workletTitle}
+              </Anchor>
+            )}
+            <Text size="xs" c="dimmed">
+              {formatDateTime(e.occurredAt)} · by {e.actorName ?? 'the system (legacy import)'}
+            </Text>
+          </Timeline.Item>
+        ))}
+      </Timeline>
+      {onMore && (
+        <Button variant="subtle" size="xs" mt="sm" onClick={onMore} loading={loadingMore}>
+          Show older changes
+        </Button>
+      )}
+    </>
+  );
+}
