@@ -1,3 +1,4 @@
+import './zod-config.ts';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './app.css';
@@ -26,7 +27,7 @@ function Root() {
     <trpc.Provider client={client} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <MantineProvider theme={theme}>
-          <Notifications position="top-right" />
+          <Notifications position="bottom-right" />
           <App />
         </MantineProvider>
       </QueryClientProvider>

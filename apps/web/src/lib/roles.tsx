@@ -1,3 +1,4 @@
+import type React from 'react';
 import { Badge } from '@mantine/core';
 import type { MentorRole } from '@worklets/validators/assignments';
 import type { WorkletStatus } from '@worklets/validators/worklets';
@@ -13,9 +14,9 @@ export function RoleBadge({ role }: { role: MentorRole }) {
   );
 }
 
-export function StatusBadge({ status }: { status: WorkletStatus }) {
+export function StatusBadge({ status, style }: { status: WorkletStatus; style?: React.CSSProperties }) {
   return (
-    <Badge color={statusColor[status]} variant="outline" size="sm">
+    <Badge color={statusColor[status]} variant="outline" size="sm" style={style}>
       {status}
     </Badge>
   );

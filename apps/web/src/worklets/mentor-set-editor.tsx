@@ -48,7 +48,7 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
   return (
     <Stack>
       <MultiSelect
-        label="Mentors"
+        label="Assigned mentors"
         description="Type a name or email to search mentors; selected mentors are assigned to this worklet."
         placeholder={members.length ? 'Add another mentor' : 'Search mentors'}
         searchable
@@ -73,7 +73,7 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
       />
       {disabledReason && <Text size="sm" c="dimmed">{disabledReason}</Text>}
       {members.length > 0 && (
-        <Table.ScrollContainer minWidth={420}>
+        <Table.ScrollContainer minWidth={360}>
           <Table verticalSpacing="xs" aria-label="Roles of the selected mentors">
             <Table.Thead>
               <Table.Tr>
@@ -91,7 +91,7 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
                     <Text size="sm" fw={500}>
                       {m.name}
                     </Text>
-                    <Text size="xs" c="dimmed">
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                       {m.email}
                     </Text>
                   </Table.Td>
@@ -102,12 +102,12 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
                       value={m.role}
                       allowDeselect={false}
                       onChange={(role) => role && setMembers(setRole(members, m.mentorId, role as MentorRole))}
-                      w={150}
+                      w={140}
                       size="xs"
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <Group gap={4} justify="flex-end">
                       {m.role !== 'Primary' && (
                         <Button size="xs" variant="light" onClick={() => setMembers(setRole(members, m.mentorId, 'Primary'))}>
                           Make Primary

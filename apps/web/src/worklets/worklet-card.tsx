@@ -19,7 +19,7 @@ export function WorkletCard({ worklet }: { worklet: WorkletCardData }) {
           <Anchor component={Link} href={`/worklets/${worklet.id}`} fw={600} id={`worklet-${worklet.id}-title`}>
             {worklet.title}
           </Anchor>
-          <StatusBadge status={worklet.status} />
+          <StatusBadge status={worklet.status} style={{ flexShrink: 0 }} />
         </Group>
         {coverage === 'no-mentors' && (
           <Badge color="red" variant="light" w="fit-content">

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { addMembers, describeChange, diffMembers, primaryOf, removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
+
+const ada = { mentorId: 1, name: 'Ada Lovelace', email: 'ada@x.example' };
+const bob = { mentorId: 2, name: 'Bob Okafor', email: 'bob@x.example' };
+const cy = { mentorId: 3, name: 'Cy Tanaka', email: 'cy@x.example' };
+
+describe('mentor set editing', () => {
+  it('makes the first mentor Primary and later ones Secondary', () => {
+    const set = addMembers([], [ada, bob]);
+    expect(set.map((m) => [m.mentorId, m.role])).toEqual([[1, 'Primary'], [2, 'Secondary']]);
+    expect(addMembers(set, [cy]).at(-1)?.role).toBe('Secondary');
+  });
+
+  it('ignores a mentor who is already in the set', () => {
+    const set = addMembers([], [ada]);
+    expect(addMembers(set, [ada])).toHaveLength(1);
+  });
+
+  it('replaces the Primary: the old Primary becomes Secondary', () => {
+    const set = setRole(addMembers([], [ada, bob, cy]), 3, 'Primary');
+    expect(primaryOf(set)?.mentorId).toBe(3);
+    expect(set.find((m) => m.mentorId === 1)?.role).toBe('Secondary');
+    expect(set.filter((m) => m.role === 'Primary')).toHaveLength(1);
+  });
+
+  it('changing a non-Primary role leaves the Primary alone', () => {
+    const set = setRole(addMembers([], [ada, bob]), 2, 'Collaborator');
+    expect(set.map((m) => m.role)).toEqual(['Primary', 'Collaborator']);
+  });
+
+  it('sorts Primary first, then Secondary, then Collaborator, then by name', () => {
+    const set: SetMember[] = [
+      { ...cy, role: 'Collaborator' },
+      { ...bob, role: 'Secondary' },
+      { ...ada, role: 'Secondary' },
+      { mentorId: 4, name: 'Zoe Kim', email: 'z@x.example', role: 'Primary' },
+    ];
+    expect(sortMembers(set).map((m) => m.name)).toEqual(['Zoe Kim', 'Ada Lovelace', 'Bob Okafor', 'Cy Tanaka']);
+  });
+
+  it('lists the changes against the saved set in words', () => {
+    const saved = addMembers([], [ada, bob]);
+    const edited = setRole(addMembers(removeMember(saved, 2), [cy]), 3, 'Primary');
+    const changes = diffMembers(saved, edited);
+    expect(changes.map(describeChange)).toEqual([
+      'Remove Bob Okafor (kept in history)',
+      'Ada Lovelace: Primary → Secondary',
+      'Add Cy Tanaka as Primary',
+    ]);
+    expect(diffMembers(saved, saved)).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { filtersToSearch, parseFilters } from './worklet-filters.ts';
+
+describe('worklet filters in the URL', () => {
+  it('round-trips every filter', () => {
+    const filters = { status: 'active', coverage: 'needs_primary', mentorId: 12, search: 'speech' } as const;
+    const search = filtersToSearch(filters);
+    expect(search).toBe('?status=active&coverage=needs_primary&mentor=12&q=speech');
+    expect(parseFilters(search)).toEqual(filters);
+  });
+
+  it('drops defaults and ignores values it does not know', () => {
+    expect(filtersToSearch({ coverage: 'all' })).toBe('');
+    expect(parseFilters('?status=deleted&coverage=bogus&mentor=-3&q=%20%20')).toEqual({
+      status: undefined, coverage: 'all', mentorId: undefined, search: undefined,
+    });
+  });
+
+  it('bounds the search text', () => {
+    expect(parseFilters(`?q=${'x'.repeat(500)}`).search).toHaveLength(100);
+  });
+});
