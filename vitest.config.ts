@@ -12,12 +12,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: 'unit', include: ['packages/validators/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['packages/validators/test/**/*.test.ts'] } },
       // The browser tests need the production build: `pnpm --filter @worklets/web build` first.
-      { test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'], fileParallelism: false, testTimeout: 120_000 } },
-      { test: { name: 'web', include: ['apps/web/src/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['apps/web/src/test-setup.ts'] } },
-      { test: { name: 'pglite', include: databaseTests, env: { WORKLETS_TEST_DB: 'pglite' } } },
-      { test: { name: 'postgres', include: databaseTests, env: { WORKLETS_TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'], fileParallelism: false, testTimeout: 120_000 } },
+      { extends: true, test: { name: 'web', include: ['apps/web/src/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['apps/web/src/test-setup.ts'] } },
+      { extends: true, test: { name: 'pglite', include: databaseTests, env: { WORKLETS_TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'postgres', include: databaseTests, env: { WORKLETS_TEST_DB: 'postgres' } } },
     ],
   },
 });

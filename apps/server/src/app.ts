@@ -3,12 +3,13 @@
  * No business logic here; the defences that belong to HTTP do:
  *   - writes (any non-GET) must come from our own origin (CSRF): else 403;
  *   - only JSON bodies reach the API (no cross-site form or multipart posts): else 415;
- *   - body size and batch size limits (413 / 400);
+ *   - body size and batch size limits (413 / 400); bodies must declare a Content-Length (411);
  *   - rate limits on sign-in (per IP) and on writes (per user and per IP): 429 + Retry-After.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appRouter, createContextInner, errorLog, type SessionUser } from '@worklets/api';
+import { toTRPCError } from '@worklets/api/errors';
 import type { Auth } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -30,6 +31,17 @@ export type AppOptions = {
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * Whether a failure means the database is busy or down (retry later: 503), looking through
+ * its causes too: better-auth wraps a failed session lookup in its own APIError.
+ */
+function databaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (toTRPCError(e).code === 'SERVICE_UNAVAILABLE') return true;
+  }
+  return false;
 }
 
 export function createApp({ config, prisma, auth, log = (line) => console.log(line) }: AppOptions) {
@@ -66,6 +78,12 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
         const origin = req.headers.origin;
         if (!origin || !allowedOrigins.has(origin)) {
           sendJson(res, 403, { error: { message: 'Cross-site request refused: this request must come from the Worklets app.', code: 'FORBIDDEN' } });
+          return;
+        }
+        // A chunked body has no Content-Length to check against the limit below, and the
+        // sign-in routes would read it whole: bodies must declare their length.
+        if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+          sendJson(res, 411, { error: { message: 'Send the request body with a Content-Length.', code: 'LENGTH_REQUIRED' } });
           return;
         }
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -110,7 +128,7 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
       const ref = randomUUID().slice(0, 8);
       log(`error ref=${ref} ${method} ${url} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) {
-        const unavailable = /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated/i.test(String((error as Error)?.message));
+        const unavailable = databaseUnavailable(error);
         sendJson(res, unavailable ? 503 : 500, {
           error: { message: unavailable ? 'The database is busy or unavailable. Please try again.' : `Something went wrong (reference ${ref}).`, ref },
         });

@@ -58,5 +58,53 @@ export async function createApiFixture(options: Parameters<typeof createTestData
     return result.rows.map((r) => r.id as number);
   }
 
-  return { db, user, worklet, callerFor, counts, legacyViolations, close: () => db.close() };
+  /**
+   * Every row of every table of the public schema (migration bookkeeping aside), as
+   * PostgreSQL's text form of the row, ordered: two snapshots are equal exactly when no
+   * table was written. Stricter than `counts()` (it sees assigned_by, timestamps, events).
+   */
+  async function snapshot(): Promise<Record<string, string[]>> {
+    const tables = await db.pool.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name`,
+    );
+    const dump: Record<string, string[]> = {};
+    for (const { name } of tables.rows) {
+      const rows = await db.pool.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t ORDER BY t::text`);
+      dump[name] = rows.rows.map((r) => r.row);
+    }
+    return dump;
+  }
+
+  /** The assignment rows of one worklet (or all), oldest first, as the database holds them. */
+  async function assignments(workletId?: number) {
+    return db.prisma.mentorWorkletAssignment.findMany({
+      where: workletId === undefined ? {} : { workletId },
+      select: { id: true, workletId: true, mentorId: true, roleType: true, isActive: true, assignedById: true, assignedAt: true },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /** The events of one worklet (or all), oldest first. */
+  async function events(where: { workletId?: number; mentorId?: number; afterId?: number } = {}) {
+    return db.prisma.assignmentEvent.findMany({
+      where: {
+        ...(where.workletId === undefined ? {} : { workletId: where.workletId }),
+        ...(where.mentorId === undefined ? {} : { mentorId: where.mentorId }),
+        ...(where.afterId === undefined ? {} : { id: { gt: where.afterId } }),
+      },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /** The legacy `worklets.mentor_id` of one worklet. */
+  async function legacyMentorId(workletId: number): Promise<number | null> {
+    const row = await db.prisma.worklet.findUniqueOrThrow({ where: { id: workletId }, select: { mentorId: true } });
+    return row.mentorId;
+  }
+
+  return {
+    db, user, worklet, callerFor, counts, legacyViolations, snapshot, assignments, events, legacyMentorId, unique,
+    close: () => db.close(),
+  };
 }

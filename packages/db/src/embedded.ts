@@ -6,7 +6,7 @@
  * PGlite is one PostgreSQL session. The socket server queues statements from all
  * connections and keeps a transaction on the connection that opened it, but it can
  * interleave the messages of two extended-protocol queries; our pool therefore uses a
- * single connection for the embedded database (see `poolSizeFor` in client.ts).
+ * single connection for the embedded database (see `openDatabase` in database.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';

@@ -4,10 +4,12 @@
  * active Primary. Idempotent.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backfillLegacyMentors, type BackfillResult } from '../src/legacy/backfill-legacy.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
-import { dumpTables, insertAssignedEvent, insertAssignment, insertUser, insertWorklet } from './support.ts';
+import { databaseTestTimeouts, dumpTables, insertAssignedEvent, insertAssignment, insertUser, insertWorklet } from './support.ts';
+
+vi.setConfig(databaseTestTimeouts);
 
 let db: TestDatabase;
 
@@ -27,7 +29,7 @@ const ids = {} as Record<
   number
 >;
 let takenPrimary: number;
-let before: Record<string, string[]>;
+let before: Awaited<ReturnType<typeof dumpTables>>;
 let first: BackfillResult;
 
 beforeAll(async () => {

@@ -3,10 +3,12 @@
  * foreign-key actions, unique keys, the partial unique index "one active Primary per
  * worklet", defaults, enum and NOT NULL checks, and the indexes the queries rely on.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Prisma } from '../src/generated/prisma/client.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
-import { insertAssignedEvent, insertAssignment, insertUser, insertWorklet, truncateAll } from './support.ts';
+import { databaseTestTimeouts, insertAssignedEvent, insertAssignment, insertUser, insertWorklet, truncateAll } from './support.ts';
+
+vi.setConfig(databaseTestTimeouts);
 
 let db: TestDatabase;
 
@@ -140,6 +142,24 @@ describe('foreign-key actions', () => {
     expect(await row('SELECT assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByMentor])).toEqual({ assigned_by: 1000 });
     expect(await row('SELECT actor_id FROM assignment_events WHERE id = $1', [event])).toEqual({ actor_id: 1000 });
     expect(await count('SELECT 1 FROM assignment_events WHERE mentor_id = 1000')).toBe(1);
+  });
+
+  it('deleting a user cascades their sign-in sessions and accounts; session tokens are unique', async () => {
+    const leaving = await insertUser(db.pool, 'Lea Leaving');
+    const staying = await insertUser(db.pool, 'Sam Staying');
+    const session = `INSERT INTO sessions (token, expires_at, user_id) VALUES ($1, now() + interval '1 day', $2)`;
+    const account = `INSERT INTO accounts (account_id, provider_id, user_id, password) VALUES ($1::int::text, 'credential', $1::int, 'hash')`;
+    await db.pool.query(session, ['token-lea', leaving]);
+    await db.pool.query(session, ['token-sam', staying]);
+    await db.pool.query(account, [leaving]);
+    await db.pool.query(account, [staying]);
+    await expect(db.pool.query(session, ['token-sam', leaving])).rejects.toMatchObject({ code: '23505', constraint: 'sessions_token_key' });
+    await expect(db.pool.query(session, ['token-nobody', 999])).rejects.toMatchObject({ code: '23503', constraint: 'sessions_user_id_fkey' });
+
+    await db.pool.query('DELETE FROM users WHERE id = $1', [leaving]);
+
+    expect((await db.pool.query('SELECT token, user_id FROM sessions')).rows).toEqual([{ token: 'token-sam', user_id: staying }]);
+    expect((await db.pool.query('SELECT user_id FROM accounts')).rows).toEqual([{ user_id: staying }]);
   });
 
   it('rejects references to rows that do not exist (23503)', async () => {

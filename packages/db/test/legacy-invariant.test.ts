@@ -4,11 +4,14 @@
  * loaded, and after the legacy backfill, including after legacy data that broke it.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backfillLegacyMentors } from '../src/legacy/backfill-legacy.ts';
 import { generateDemoProgram } from '../src/seed/demo.ts';
 import { loadProgram } from '../src/seed/load.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
+import { databaseTestTimeouts } from './support.ts';
+
+vi.setConfig(databaseTestTimeouts);
 
 /** Every worklet that breaks the invariant, with what its column says and what it should say. */
 const invariantViolations = `

@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseError } from '../src/errors.ts';
 import { diffSchemaText, isEmptyMigration, migrateDatabase } from '../src/migrate/migrations.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
+import { databaseTestTimeouts } from './support.ts';
+
+vi.setConfig(databaseTestTimeouts);
 
 const prismaDir = fileURLToPath(new URL('../../../prisma/', import.meta.url));
 const committedDir = join(prismaDir, 'migrations');

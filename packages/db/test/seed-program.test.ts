@@ -3,12 +3,14 @@
  * the promised shape once loaded; the bulk path loads thousands of worklets quickly.
  */
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoSize, generateDemoProgram } from '../src/seed/demo.ts';
 import { isDatabaseEmpty, loadProgram } from '../src/seed/load.ts';
 import { generateProgram } from '../src/seed/program.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
-import { truncateAll } from './support.ts';
+import { databaseTestTimeouts, truncateAll } from './support.ts';
+
+vi.setConfig(databaseTestTimeouts);
 
 let db: TestDatabase;
 

@@ -3,9 +3,19 @@
  */
 import type pg from 'pg';
 
+/**
+ * The timeouts vitest.config.ts means for database tests (60 s a test, 120 s a hook).
+ * Its root-level `testTimeout` / `hookTimeout` do not reach inline projects that lack
+ * `extends: true`, which leaves Vitest's defaults (5 s / 10 s): too short for starting
+ * PGlite and running the WASM schema engine on a busy 2-core machine. Each test file
+ * applies these with `vi.setConfig(databaseTestTimeouts)`.
+ */
+export const databaseTestTimeouts = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
 export const appTables = ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events'] as const;
+export type AppTable = (typeof appTables)[number];
 
 /** Empties every application table and restarts the id sequences at 1. */
 export async function truncateAll(db: Queryable): Promise<void> {
@@ -16,8 +26,8 @@ export async function truncateAll(db: Queryable): Promise<void> {
  * Every row of every application table, as PostgreSQL's own text form of the row, ordered
  * by id: two dumps are equal exactly when the tables hold the same values.
  */
-export async function dumpTables(db: Queryable): Promise<Record<string, string[]>> {
-  const dump: Record<string, string[]> = {};
+export async function dumpTables(db: Queryable): Promise<Record<AppTable, string[]>> {
+  const dump = {} as Record<AppTable, string[]>;
   for (const table of appTables) {
     const result = await db.query<{ row: string }>(`SELECT t::text AS row FROM "${table}" t ORDER BY t.id`);
     dump[table] = result.rows.map((r) => r.row);

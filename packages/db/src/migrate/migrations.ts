@@ -88,7 +88,11 @@ export async function createMigration(name: string, now = new Date()): Promise<s
   return folder;
 }
 
+/** The migration's name and the database's own words, on one line. */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+  const name = /migration_name="([^"]+)"/.exec(text)?.[1] ?? /Migration name: (\S+)/.exec(text)?.[1];
+  const reason = /Error querying the database: (.+)/.exec(text)?.[1] ?? /Database error: (.+)/.exec(text)?.[1];
+  const fallback = text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
+  return `${name ? `${name}: ` : ''}${(reason ?? fallback).trim()}`;
 }

@@ -52,6 +52,19 @@ export async function withSchemaEngine<T>(
     factory.connect = async () => {
       const adapter = await connect();
       opened.push(adapter);
+      // The adapter runs a script statement by statement, each committed on its own (and
+      // splits on every `;`, even inside $$ bodies). Send it as one multi-statement query
+      // instead: PostgreSQL runs that as one implicit transaction, so a failing migration
+      // leaves nothing half-applied.
+      const client = (adapter as unknown as { client: pg.PoolClient }).client;
+      const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+      adapter.executeScript = async (script: string) => {
+        try {
+          await client.query(script);
+        } catch (error) {
+          onError(error);
+        }
+      };
       return adapter;
     };
     const engine = await Engine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));

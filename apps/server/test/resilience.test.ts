@@ -1,0 +1,170 @@
+/**
+ * The server when the database misbehaves, on a real PostgreSQL server of its own: a
+ * temporary cluster (initdb + pg_ctl) so that stopping it disturbs no other test. Runs the
+ * same in both projects (it never uses the project's database).
+ *   (a) an exhausted pool: requests fail fast with 503, they do not hang;
+ *   (b) a database restart: requests fail cleanly while it is down, the server keeps
+ *       answering, and once it is back requests succeed without restarting the server.
+ */
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createPrismaClient, migrateDatabase, type Database } from '@worklets/db';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readBody, startTestServer, type TestServer } from './test-server.ts';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+const run = promisify(execFile);
+const bin = '/usr/lib/postgresql/15/bin';
+const isRoot = process.getuid?.() === 0;
+
+/** Runs a PostgreSQL tool; as root (initdb and postgres refuse root) it runs as the postgres user. */
+async function pgTool(tool: string, args: string[]) {
+  const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  return run(file, argv, { timeout: 60_000 });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let dir: string;
+let dataDir: string;
+let port: number;
+let clusterStarted = false;
+let db: Database;
+let s: TestServer;
+let cookie: string;
+
+async function startCluster() {
+  await pgTool('pg_ctl', ['-D', dataDir, '-l', join(dir, 'postgres.log'), '-w', '-t', '30', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  clusterStarted = true;
+}
+
+async function stopCluster(mode: 'fast' | 'immediate' = 'fast') {
+  await pgTool('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '30', 'stop']);
+  clusterStarted = false;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wl-pg-'));
+  dataDir = join(dir, 'data');
+  if (isRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  port = await freePort();
+  await startCluster();
+  await pgTool('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'worklets']);
+  const url = `postgresql://postgres@127.0.0.1:${port}/worklets`;
+  await migrateDatabase(url);
+  db = createPrismaClient(url, { poolSize: 2, connectionTimeoutMs: 500, transactionMaxWaitMs: 500 });
+  s = await startTestServer({ db });
+  const admin = await s.createUser('admin');
+  cookie = await s.signIn(admin);
+});
+
+afterAll(async () => {
+  await s?.close();
+  await db?.close().catch(() => {});
+  if (clusterStarted) await stopCluster('immediate').catch(() => {});
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** One call through the real server: status, body, the tRPC error code, and how long it took. */
+async function timed(path: string, init: { cookie?: string } = {}, input?: unknown) {
+  const started = Date.now();
+  const res = await s.query(path, input, init);
+  const body = await readBody(res);
+  return { status: res.status, ms: Date.now() - started, text: body.text, json: body.json, code: body.json?.error?.json?.data?.code ?? null };
+}
+
+/** Connections of the cluster currently running pg_sleep (seen from a connection of its own). */
+async function sleepingConnections(): Promise<number> {
+  const probe = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, { poolSize: 1, connectionTimeoutMs: 2_000 });
+  try {
+    const rows = await probe.prisma.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()`;
+    return rows[0]?.n ?? 0;
+  } finally {
+    await probe.close();
+  }
+}
+
+describe('resilience on a real PostgreSQL server', () => {
+  it('works normally first', async () => {
+    expect(await timed('health')).toMatchObject({ status: 200 });
+    expect(await timed('users.me', { cookie })).toMatchObject({ status: 200 });
+  });
+
+  it('an exhausted pool answers 503 (SERVICE_UNAVAILABLE) within ~2 s instead of hanging', async () => {
+    // Both connections of the pool are busy for 3 s.
+    const sleepers = Promise.all([db.prisma.$executeRaw`SELECT pg_sleep(3)`, db.prisma.$executeRaw`SELECT pg_sleep(3)`]);
+    const deadline = Date.now() + 2_000;
+    while ((await sleepingConnections()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await sleepingConnections()).toBe(2);
+
+    const health = await timed('health');
+    expect(health.status).toBe(503);
+    expect(health.code).toBe('SERVICE_UNAVAILABLE');
+    expect(health.ms).toBeLessThan(2_000);
+    expect(health.text).not.toMatch(/prisma|timeout exceeded|SELECT/i);
+
+    // Signed in, the session lookup itself needs a connection: same answer, as fast.
+    const me = await timed('users.me', { cookie });
+    expect(me.status).toBe(503);
+    expect(me.ms).toBeLessThan(2_000);
+    expect(me.text).not.toMatch(/prisma|timeout exceeded|SELECT/i);
+
+    await sleepers;
+    // Once the connections are free again, the same calls succeed.
+    expect(await timed('health')).toMatchObject({ status: 200 });
+    expect(await timed('users.me', { cookie })).toMatchObject({ status: 200 });
+  });
+
+  it('survives a database restart: clean failures while it is down, recovery without restarting the server', async () => {
+    expect((await timed('health')).status).toBe(200);
+    await stopCluster('fast');
+
+    for (const call of [() => timed('health'), () => timed('users.me', { cookie }), () => timed('worklets.list', { cookie }, { limit: 5 })]) {
+      const down = await call();
+      // 503 (retry later) whether the API or the session lookup met the stopped server.
+      expect(down.status, down.text).toBe(503);
+      expect(down.ms).toBeLessThan(5_000);
+      // (Outside production the API adds its own stack trace; the driver's text never reaches the client.)
+      expect(down.text).not.toMatch(/ECONNREFUSED|SELECT|invocation|Connection terminated|administrator command/i);
+      const message = String(down.json?.error?.json?.message ?? down.json?.error?.message ?? '');
+      expect(message).toMatch(/^The database is busy or unavailable\. Please try again/);
+    }
+    expect((await timed('health')).code).toBe('SERVICE_UNAVAILABLE');
+    // The server process itself still answers.
+    const healthz = await fetch(`${s.url}/healthz`);
+    expect(healthz.status).toBe(200);
+
+    await startCluster();
+    const started = Date.now();
+    let health = await timed('health');
+    while (health.status !== 200 && Date.now() - started < 10_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      health = await timed('health');
+    }
+    expect(health.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // Sessions survived in the database: the same cookie works again.
+    expect(await timed('users.me', { cookie })).toMatchObject({ status: 200 });
+    expect(await timed('worklets.list', { cookie }, { limit: 5 })).toMatchObject({ status: 200 });
+  });
+});

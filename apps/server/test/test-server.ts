@@ -1,0 +1,160 @@
+/**
+ * A real Worklets HTTP server for one test: its own test database (or one passed in), the
+ * better-auth instance and the app of src/app.ts, listening on a free port of localhost.
+ * The public URL must carry the real port before the app and auth are built, so the server
+ * listens first with a handler that delegates to a variable, then the app is put in place.
+ * Not a test file itself.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAuth, type Auth } from '@worklets/auth';
+import { upsertUserWithPassword } from '@worklets/auth/accounts';
+import type { PrismaClient } from '@worklets/db';
+import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
+import { createApp } from '../src/app.ts';
+import { loadConfig, type ServerConfig } from '../src/config.ts';
+
+export const testSecret = 'x'.repeat(40);
+export const sessionCookieName = 'worklets.session_token';
+
+export type Role = 'admin' | 'mentor' | 'student';
+export type TestUser = { id: number; email: string; name: string; role: Role; password: string };
+
+export type TestServerOptions = {
+  /** Use this database (not closed by `close()`); else a new test database is created and dropped. */
+  db?: { prisma: PrismaClient; close?: () => Promise<void> };
+  /** Fields of the loaded config to replace (the rate limits are high unless set here). */
+  config?: Partial<ServerConfig>;
+  /** NODE_ENV seen by loadConfig (the API's own production switch is read at module load). */
+  nodeEnv?: string;
+};
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    // No host: dual-stack, so `localhost` answers whether it resolves to ::1 or 127.0.0.1.
+    server.listen(0, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startTestServer(options: TestServerOptions = {}) {
+  const ownDb: TestDatabase | null = options.db ? null : await createTestDatabase();
+  const prisma = options.db?.prisma ?? ownDb!.prisma;
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => {
+    res.writeHead(503);
+    res.end('starting');
+  };
+  const server = createServer((req, res) => void handler(req, res));
+  const port = await listen(server);
+  const url = `http://localhost:${port}`;
+
+  const loaded = loadConfig({ PORT: '0', BETTER_AUTH_SECRET: testSecret, NODE_ENV: options.nodeEnv ?? 'test' });
+  const config: ServerConfig = {
+    ...loaded,
+    port,
+    publicUrl: url,
+    signInPerMinute: 10_000,
+    writesPerMinute: 100_000,
+    ...options.config,
+  };
+  const auth: Auth = createAuth({ prisma, baseURL: config.publicUrl, secret: config.authSecret, trustedOrigins: config.trustedOrigins });
+  const logs: string[] = [];
+  handler = createApp({ config, prisma, auth, log: (line) => logs.push(line) });
+
+  let counter = 0;
+  const unique = () => `${Date.now().toString(36)}${process.pid.toString(36)}${(counter++).toString(36)}`;
+
+  /** A user who can sign in with `password` (8+ characters). */
+  async function createUser(role: Role, overrides: { name?: string; password?: string; email?: string } = {}): Promise<TestUser> {
+    const n = unique();
+    const password = overrides.password ?? `pw-${n}-secret`;
+    const user = await upsertUserWithPassword(prisma, {
+      email: overrides.email ?? `${role}.${n}@example.test`,
+      name: overrides.name ?? `${role} ${n}`,
+      role,
+      password,
+    });
+    return { ...user, role: user.role as Role, password };
+  }
+
+  /** POST /api/auth/sign-in/email from our own origin. */
+  function signInRequest(email: string, password: string, headers: Record<string, string> = {}) {
+    return fetch(`${url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url, ...headers },
+      body: JSON.stringify({ email, password }),
+    });
+  }
+
+  /** Signs in and returns the Cookie header value to send (fails the caller when refused). */
+  async function signIn(user: { email: string; password: string }): Promise<string> {
+    const res = await signInRequest(user.email, user.password);
+    if (res.status !== 200) throw new Error(`sign-in of ${user.email} failed: ${res.status} ${await res.text()}`);
+    const cookie = cookieHeader(res);
+    if (!cookie.includes(sessionCookieName)) throw new Error(`sign-in of ${user.email} set no session cookie`);
+    return cookie;
+  }
+
+  /** A tRPC query over GET (superjson input). */
+  function query(path: string, input?: unknown, init: { cookie?: string; headers?: Record<string, string> } = {}) {
+    const search = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    return fetch(`${url}/api/trpc/${path}${search}`, {
+      headers: { ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+    });
+  }
+
+  /** A tRPC mutation over POST (superjson input), from our origin unless headers say otherwise. */
+  function mutation(path: string, input: unknown, init: { cookie?: string; headers?: Record<string, string> } = {}) {
+    return fetch(`${url}/api/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url, ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+      body: JSON.stringify({ json: input }),
+    });
+  }
+
+  async function close() {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (ownDb) await ownDb.close();
+  }
+
+  return { url, port, server, config, auth, prisma, db: ownDb, logs, unique, createUser, signInRequest, signIn, query, mutation, close };
+}
+
+/** The Cookie header a browser would send back after this response (name=value pairs). */
+export function cookieHeader(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .filter((pair) => !pair.endsWith('='))
+    .join('; ');
+}
+
+/** The Set-Cookie header of `name` (exact cookie name), parsed into its value and attributes. */
+export function parseSetCookie(res: Response, name: string) {
+  const raw = res.headers.getSetCookie().find((c) => c.split('=')[0] === name);
+  if (!raw) return null;
+  const [pair, ...attributes] = raw.split(';').map((part) => part.trim());
+  const attrs = new Map<string, string | true>();
+  for (const attribute of attributes) {
+    const eq = attribute.indexOf('=');
+    if (eq === -1) attrs.set(attribute.toLowerCase(), true);
+    else attrs.set(attribute.slice(0, eq).toLowerCase(), attribute.slice(eq + 1));
+  }
+  return { raw, value: pair!.slice(pair!.indexOf('=') + 1), attrs };
+}
+
+/** The body of a response as text and, when it is JSON, parsed. */
+export async function readBody(res: Response): Promise<{ text: string; json: any }> {
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { text, json };
+}
