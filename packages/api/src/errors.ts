@@ -39,6 +39,25 @@ function pgCode(error: Prisma.PrismaClientKnownRequestError): string | undefined
   return meta?.code ?? meta?.driverAdapterError?.cause?.originalCode;
 }
 
+/** A deadlock or serialization failure: PostgreSQL rolled the transaction back; it is safe to retry. */
+export function isRetryableConflict(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const code = pgCode(error);
+  return error.code === 'P2034' || code === '40P01' || code === '40001';
+}
+
+/** Runs a transaction again (up to 3 times) when PostgreSQL aborted it for a deadlock. */
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
 const unavailableMessage = 'The database is busy or unavailable. Please try again in a moment.';
 
 function isConnectionFailure(error: unknown): boolean {
@@ -55,6 +74,9 @@ export function toTRPCError(error: unknown): TRPCError {
     const code = pgCode(error);
     if (error.code === 'P2002' || code === '23505') {
       return new TRPCError({ code: 'CONFLICT', message: 'This change conflicts with existing data (it already exists).', cause: error });
+    }
+    if (isRetryableConflict(error)) {
+      return new TRPCError({ code: 'CONFLICT', message: 'Someone else changed this at the same moment. Please try again.', cause: error });
     }
     if (error.code === 'P2025') return new TRPCError({ code: 'NOT_FOUND', message: 'Not found', cause: error });
     if (error.code === 'P2003' || code === '23503') {

@@ -1,6 +1,6 @@
 /**
  * The one `initTRPC` of Worklets and its ladder of procedures:
- *   publicProcedure -> authedProcedure (signed in) -> adminProcedure
+ *   publicProcedure -> authedProcedure (signed in) -> staffProcedure (mentors, admins) -> adminProcedure
  * Each rung narrows the context's type, so a procedure states who may call it by the rung
  * it is built on. Deny by default: only `health` and sign-in are public.
  * https://trpc.io/docs/server/procedures#reusable-base-procedures
@@ -65,6 +65,12 @@ export const publicProcedure = t.procedure.use(mapErrors);
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Mentors and admins: the people who run worklets (students cannot read assignment history). */
+export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role === 'student') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only mentors and coordinators can see this.' });
+  return next({ ctx });
 });
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {

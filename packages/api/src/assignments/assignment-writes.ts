@@ -5,7 +5,7 @@
  */
 import type { MentorRole, PrismaClient } from '@worklets/db';
 import type { AssignMentorInput, ChangeAssignmentRoleInput, ReactivateAssignmentInput, SetWorkletMentorsInput } from '@worklets/validators/assignments';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound, retryOnConflict } from '../errors.ts';
 import {
   type Actor, applyMentorChanges, defaultRole, ensureOpenForNewMentors, loadAssignableMentors, lockWorkletForChange,
   type LockedWorklet, type MentorChange, primaryHandover, type Tx,
@@ -27,12 +27,14 @@ async function inWorkletTransaction(
   actor: Actor,
   decide: (tx: Tx, worklet: LockedWorklet) => Promise<MentorChange[]>,
 ): Promise<WriteResult> {
-  return db.$transaction(async (tx) => {
-    const worklet = await lockWorkletForChange(tx, workletId);
-    const changes = await decide(tx, worklet);
-    await applyMentorChanges(tx, worklet, changes, actor);
-    return { workletId, mentors: await activeMentors(tx, workletId), changes: changes.length };
-  });
+  return retryOnConflict(() =>
+    db.$transaction(async (tx) => {
+      const worklet = await lockWorkletForChange(tx, workletId);
+      const changes = await decide(tx, worklet);
+      await applyMentorChanges(tx, worklet, changes, actor);
+      return { workletId, mentors: await activeMentors(tx, workletId), changes: changes.length };
+    }),
+  );
 }
 
 async function assignmentWorkletId(db: PrismaClient, assignmentId: number): Promise<number> {

@@ -57,10 +57,11 @@ export async function lockWorkletForChange(tx: Tx, workletId: number): Promise<L
 /** Reads the mentors that are about to be added and checks they can be: one query. */
 export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, MentorRef>> {
   if (mentorIds.length === 0) return new Map();
-  const users = await tx.user.findMany({
-    where: { id: { in: mentorIds } },
-    select: { id: true, name: true, email: true, role: true, isActive: true },
-  });
+  // FOR SHARE: a concurrent deactivation or role change of these users waits for this
+  // transaction (and this one for it), so nobody inactive or non-mentor gets assigned.
+  const users = await tx.$queryRaw<{ id: number; name: string; email: string; role: string; isActive: boolean }[]>`
+    SELECT id, name, email, role::text AS role, is_active AS "isActive"
+    FROM users WHERE id = ANY(${mentorIds}::int[]) ORDER BY id FOR SHARE`;
   const byId = new Map(users.map((u) => [u.id, u]));
   for (const id of mentorIds) {
     const user = byId.get(id);

@@ -4,7 +4,7 @@ import {
 import { workletIdInput } from '@worklets/validators/worklets';
 import { TRPCError } from '@trpc/server';
 import { notFound } from '../errors.ts';
-import { adminProcedure, authedProcedure, router } from '../trpc.ts';
+import { adminProcedure, authedProcedure, router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import {
   assignMentor, changeAssignmentRole, deactivateAssignment, reactivateAssignment, setWorkletMentors,
@@ -23,7 +23,7 @@ export const assignmentsRouter = router({
   }),
 
   /** A mentor's active worklets with their role on each (the design's GET /mentor/{mentor_id}/worklets). */
-  mentorWorklets: authedProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
+  mentorWorklets: staffProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
     if (ctx.user.role !== 'admin' && ctx.user.id !== input.mentorId) {
       throw new TRPCError({ code: 'FORBIDDEN', message: "You can only see your own worklets." });
     }

@@ -3,13 +3,12 @@ import { mentorHistoryInput, workletHistoryInput } from '@worklets/validators/as
 import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { authedProcedure, router } from '../trpc.ts';
+import { router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import { eventSelect, toHistoryEntry } from './history-entry.ts';
 
 /** Who may read history: admins all of it, mentors that of the worklets they mentor. */
 function historyScope(user: SessionUser): Prisma.AssignmentEventWhereInput {
-  if (user.role === 'student') throw new TRPCError({ code: 'FORBIDDEN', message: 'Students cannot read assignment history.' });
   return { worklet: visibleWorklets(user) };
 }
 
@@ -26,7 +25,7 @@ async function page(db: Prisma.TransactionClient, where: Prisma.AssignmentEventW
 
 export const historyRouter = router({
   /** Every change to a worklet's mentors, newest first. */
-  forWorklet: authedProcedure.input(workletHistoryInput).query(async ({ ctx, input }) => {
+  forWorklet: staffProcedure.input(workletHistoryInput).query(async ({ ctx, input }) => {
     const scope = historyScope(ctx.user);
     const visible = await ctx.db.worklet.findFirst({ where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] }, select: { id: true } });
     if (!visible) throw notFound('Worklet');
@@ -34,7 +33,7 @@ export const historyRouter = router({
   }),
 
   /** Every change to one mentor's assignments, newest first. Mentors may read their own. */
-  forMentor: authedProcedure.input(mentorHistoryInput).query(async ({ ctx, input }) => {
+  forMentor: staffProcedure.input(mentorHistoryInput).query(async ({ ctx, input }) => {
     if (ctx.user.role !== 'admin' && ctx.user.id !== input.mentorId) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only read your own history.' });
     }

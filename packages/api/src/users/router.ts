@@ -1,6 +1,7 @@
 import type { Prisma } from '@worklets/db';
 import { createUserInput, listUsersInput, setUserActiveInput, updateUserInput, userIdInput } from '@worklets/validators/users';
 import { notFound } from '../errors.ts';
+import { containsText } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { setUserActive, updateUser, userSelect } from './user-writes.ts';
 
@@ -12,7 +13,7 @@ export const usersRouter = router({
     const where: Prisma.UserWhereInput = {
       ...(input.role ? { role: input.role } : {}),
       ...(input.includeInactive ? {} : { isActive: true }),
-      ...(input.search ? { OR: [{ name: { contains: input.search, mode: 'insensitive' } }, { email: { contains: input.search, mode: 'insensitive' } }] } : {}),
+      ...(input.search ? { OR: [{ name: containsText(input.search) }, { email: containsText(input.search) }] } : {}),
       ...(input.cursor ? { id: { gt: input.cursor } } : {}),
     };
     const rows = await ctx.db.user.findMany({ where, select: userSelect, orderBy: { id: 'asc' }, take: input.limit + 1 });

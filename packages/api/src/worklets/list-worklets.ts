@@ -7,6 +7,7 @@ import type { Prisma, PrismaClient } from '@worklets/db';
 import type { ListWorkletsInput } from '@worklets/validators/worklets';
 import type { SessionUser } from '../context.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
+import { containsText } from '../search-text.ts';
 import { visibleWorklets } from './worklet-scope.ts';
 
 type Filters = Omit<ListWorkletsInput, 'cursor' | 'limit'>;
@@ -15,7 +16,7 @@ export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   const where: Prisma.WorkletWhereInput[] = [];
   if (input.status) where.push({ status: input.status });
   if (input.mentorId) where.push({ mentorAssignments: { some: { mentorId: input.mentorId, isActive: true } } });
-  if (input.search) where.push({ title: { contains: input.search, mode: 'insensitive' } });
+  if (input.search) where.push({ title: containsText(input.search) });
   if (input.coverage === 'needs_primary') where.push({ mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } });
   if (input.coverage === 'no_mentors') where.push({ mentorAssignments: { none: { isActive: true } } });
   return where;

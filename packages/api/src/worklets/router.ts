@@ -25,13 +25,15 @@ export const workletsRouter = router({
 
   /** Detail: active mentors, the legacy primary mentor, inactive assignments and recent history. */
   byId: authedProcedure.input(workletIdInput).query(async ({ ctx, input }) => {
+    const staff = ctx.user.role !== 'student';
     const worklet = await ctx.db.worklet.findFirst({
       where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] },
       select: {
         id: true, title: true, description: true, status: true, createdAt: true, updatedAt: true,
         primaryMentor: { select: { id: true, name: true, email: true } },
-        mentorAssignments: { select: { ...activeAssignmentSelect, isActive: true }, orderBy: mentorOrder },
-        assignmentEvents: { select: eventSelect, orderBy: { id: 'desc' }, take: historyPreview + 1 },
+        mentorAssignments: { where: staff ? {} : { isActive: true }, select: { ...activeAssignmentSelect, isActive: true }, orderBy: mentorOrder },
+        // The history and former mentors are for mentors and coordinators, not students.
+        assignmentEvents: { select: eventSelect, orderBy: { id: 'desc' }, take: staff ? historyPreview + 1 : 0 },
       },
     });
     if (!worklet) throw notFound('Worklet');
