@@ -84,6 +84,21 @@ describe('dashboard', () => {
     await expect.poll(() => history.getByText(`${first.name} removed (was Secondary)`).isVisible()).toBe(true);
     await page.getByRole('button', { name: `Reactivate ${first.name}` }).waitFor();
     await screenshot(page, 'worklet-history');
+
+    // From the mentor's page: asking for Primary where someone is Primary names them,
+    // and the coordinator can replace them.
+    await page.goto(`${server.url}/mentors/${first.id}`);
+    await page.getByRole('textbox', { name: 'Worklet' }).or(page.getByRole('combobox', { name: 'Worklet' })).first().fill('warehouse aisles');
+    await page.getByRole('option', { name: title }).click();
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Primary', exact: true }).click();
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    const conflict = page.getByRole('alert').filter({ hasText: `${second.name} is already the Primary mentor` });
+    await conflict.waitFor();
+    await screenshot(page, 'mentor-assign-conflict');
+    await conflict.getByRole('button', { name: `Make ${first.name} Primary; ${second.name} becomes Secondary` }).click();
+    await page.getByText(`${first.name} is now Primary`).waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Active worklets' }).getByRole('row', { name: new RegExp(title.replace(/[()]/g, '\\$&')) }).textContent()).toContain('Primary');
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   });

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { trpc } from '../trpc.ts';
 import { HistoryTimeline } from '../worklets/history-timeline.tsx';
+import { AssignToWorklet } from './assign-to-worklet.tsx';
 import { MentorWorklets } from './mentor-worklets.tsx';
 
 export function MentorPage({ id }: { id: number }) {
@@ -40,6 +41,14 @@ export function MentorPage({ id }: { id: number }) {
             </Title>
             {worklets.isPending ? <Loader size="sm" /> : worklets.isError ? <Text c="red">{errorMessage(worklets.error)}</Text> : <MentorWorklets rows={worklets.data} />}
           </Card>
+          {m.isActive && (
+            <Card withBorder mt="md" component="section" aria-labelledby="assign-heading">
+              <Title order={2} size="h4" mb="sm" id="assign-heading">
+                Assign to a worklet
+              </Title>
+              <AssignToWorklet mentor={m} />
+            </Card>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Card withBorder>

@@ -31,7 +31,7 @@ export function MentorWorklets({ rows }: { rows: Row[] }) {
                   </Group>
                 </Stack>
               </Table.Td>
-              <Table.Td>
+              <Table.Td miw={120}>
                 <RoleBadge role={r.role} />
               </Table.Td>
               <Table.Td>{formatDate(r.assignedAt)}</Table.Td>

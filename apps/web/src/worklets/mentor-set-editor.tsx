@@ -4,7 +4,6 @@ import { notifications } from '@mantine/notifications';
 import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
-import { RoleBadge } from '../lib/roles.tsx';
 import { trpc } from '../trpc.ts';
 import { addMembers, describeChange, diffMembers, primaryOf, removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
 
