@@ -3,25 +3,15 @@
  * into mentor_worklet_assignments, with history, and the legacy column ends up equal to the
  * active Primary. Idempotent.
  */
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backfillLegacyMentors, type BackfillResult } from '../src/legacy/backfill-legacy.ts';
+import { withConnection } from '../src/sql.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
 import { databaseTestTimeouts, dumpTables, insertAssignedEvent, insertAssignment, insertUser, insertWorklet } from './support.ts';
 
 vi.setConfig(databaseTestTimeouts);
 
 let db: TestDatabase;
-
-/** Runs `work` on one connection of the pool (the backfill needs a single session). */
-async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
-}
 
 // The legacy world before the backfill, one worklet per case.
 const ids = {} as Record<
@@ -64,7 +54,7 @@ beforeAll(async () => {
   await insertAssignment(q, { mentorId: ids.m3, workletId: ids.inactivePrimary, isActive: false, assignedBy: ids.admin });
 
   before = await dumpTables(q);
-  first = await withClient((client) => backfillLegacyMentors(client));
+  first = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
 });
 
 afterAll(async () => {
@@ -174,7 +164,7 @@ describe('backfillLegacyMentors', () => {
 
   it('is idempotent: a second run creates 0, corrects 0 and leaves every table byte-for-byte the same', async () => {
     const afterFirst = await dumpTables(db.pool);
-    const second = await withClient((client) => backfillLegacyMentors(client));
+    const second = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
     expect(second).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
     expect(await dumpTables(db.pool)).toEqual(afterFirst);
   });

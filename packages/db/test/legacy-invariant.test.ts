@@ -3,11 +3,11 @@
  * Primary assignment, or NULL when it has none. It must hold for the demo program as
  * loaded, and after the legacy backfill, including after legacy data that broke it.
  */
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backfillLegacyMentors } from '../src/legacy/backfill-legacy.ts';
 import { generateDemoProgram } from '../src/seed/demo.ts';
 import { loadProgram } from '../src/seed/load.ts';
+import { withConnection } from '../src/sql.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
 import { databaseTestTimeouts } from './support.ts';
 
@@ -23,18 +23,9 @@ ORDER BY w.id`;
 
 let db: TestDatabase;
 
-async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
-}
-
 beforeAll(async () => {
   db = await createTestDatabase();
-  await withClient((client) => loadProgram(client, generateDemoProgram()));
+  await withConnection(db.pool, (client) => loadProgram(client, generateDemoProgram()));
 });
 
 afterAll(async () => {
@@ -43,7 +34,7 @@ afterAll(async () => {
 
 describe('legacy invariant', () => {
   it('the check reports a worklet whose mentor_id is not its active Primary (and one that lost its Primary)', async () => {
-    await withClient(async (client) => {
+    await withConnection(db.pool, async (client) => {
       await client.query('BEGIN');
       try {
         const target = await client.query<{ worklet_id: number; mentor_id: number }>(
@@ -75,7 +66,7 @@ describe('legacy invariant', () => {
   });
 
   it('holds after the backfill, which has nothing to do on the demo program', async () => {
-    const result = await withClient((client) => backfillLegacyMentors(client));
+    const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
     expect(result).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
     expect((await db.pool.query(invariantViolations)).rows).toEqual([]);
   });
@@ -92,7 +83,7 @@ describe('legacy invariant', () => {
     expect(broken.rows.length).toBeGreaterThan(10);
     const legacyPairs = await db.pool.query<{ id: number; mentor_id: number }>('SELECT id, mentor_id FROM worklets WHERE mentor_id IS NOT NULL');
 
-    const result = await withClient((client) => backfillLegacyMentors(client));
+    const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
 
     expect(result.assignmentsCreated).toBeGreaterThan(0);
     expect(result.legacyColumnsCorrected).toBeGreaterThan(0);
@@ -110,6 +101,6 @@ describe('legacy invariant', () => {
        WHERE (SELECT count(*) FROM assignment_events e WHERE e.assignment_id = a.id AND e.type = 'assigned') <> 1`,
     );
     expect(withoutHistory.rows).toEqual([]);
-    expect(await withClient((client) => backfillLegacyMentors(client))).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
+    expect(await withConnection(db.pool, (client) => backfillLegacyMentors(client))).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
   });
 });

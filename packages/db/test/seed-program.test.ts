@@ -2,26 +2,17 @@
  * The generated programs (packages/db/src/seed): the demo program is deterministic and has
  * the promised shape once loaded; the bulk path loads thousands of worklets quickly.
  */
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoSize, generateDemoProgram } from '../src/seed/demo.ts';
 import { isDatabaseEmpty, loadProgram } from '../src/seed/load.ts';
 import { generateProgram } from '../src/seed/program.ts';
+import { withConnection } from '../src/sql.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
 import { databaseTestTimeouts, truncateAll } from './support.ts';
 
 vi.setConfig(databaseTestTimeouts);
 
 let db: TestDatabase;
-
-async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    return await work(client);
-  } finally {
-    client.release();
-  }
-}
 
 async function rows<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
   return (await db.pool.query<T>(sql)).rows;
@@ -44,7 +35,7 @@ describe('demo program', () => {
 
   describe('loaded into an empty database', () => {
     beforeAll(async () => {
-      await withClient(async (client) => {
+      await withConnection(db.pool, async (client) => {
         expect(await isDatabaseEmpty(client)).toBe(true);
         await loadProgram(client, generateDemoProgram());
         expect(await isDatabaseEmpty(client)).toBe(false);
@@ -121,7 +112,7 @@ describe('bulk program', () => {
     await truncateAll(db.pool);
     const program = generateProgram({ admins: 5, mentors: 500, students: 2000, worklets: 5000 });
     const started = performance.now();
-    await withClient((client) => loadProgram(client, program));
+    await withConnection(db.pool, (client) => loadProgram(client, program));
     const seconds = (performance.now() - started) / 1000;
     expect(seconds).toBeLessThan(20);
 

@@ -1,8 +1,9 @@
-import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
+import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
 
 export function MentorsPage() {
@@ -59,13 +60,7 @@ export function MentorsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-            Load more mentors
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label="Load more mentors" />
     </Stack>
   );
 }

@@ -5,6 +5,7 @@ import type { RouterOutputs, SessionUser } from '@worklets/api';
 import { type UserRole, userRoles } from '@worklets/validators/users';
 import { useState } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
+import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
 import { UserFormModal } from './user-form-modal.tsx';
 
@@ -97,13 +98,7 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-            Load more users
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label="Load more users" />
       {editing && <UserFormModal onClose={() => setEditing(null)} user={editing === 'new' ? undefined : editing} />}
     </Stack>
   );

@@ -5,6 +5,7 @@ import { workletStatuses } from '@worklets/validators/worklets';
 import { useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
+import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
 import { MentorSelect } from './mentor-select.tsx';
 import { WorkletCard } from './worklet-card.tsx';
@@ -101,13 +102,7 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
           <WorkletCard key={w.id} worklet={w} />
         ))}
       </SimpleGrid>
-      {list.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-            Load more worklets
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={list} label="Load more worklets" />
       {admin && <WorkletFormModal opened={creating} onClose={() => setCreating(false)} />}
     </Stack>
   );
