@@ -16,7 +16,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import type { ServerConfig } from './config.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { sessionUser } from './session.ts';
+import { createSessionResolver } from './session.ts';
 import { createStaticHandler } from './static-files.ts';
 
 type AppRequest = IncomingMessage & { worklets?: { user: SessionUser | null } };
@@ -51,6 +51,7 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
   const ipWriteLimiter = new RateLimiter(config.writesPerMinute * 4);
   const authHandler = toNodeHandler(auth);
   const serveStatic = createStaticHandler(config.webDist);
+  const sessions = createSessionResolver(auth, { ttlMs: config.sessionCacheMs });
 
   errorLog.write = (ref, error, path) => {
     const cause = error.cause ?? error;
@@ -62,7 +63,8 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
     basePath: '/api/trpc/',
     maxBodySize: config.maxBodyBytes,
     maxBatchSize: config.maxBatchSize,
-    createContext: ({ req }) => createContextInner({ db: prisma, user: (req as AppRequest).worklets?.user ?? null }),
+    createContext: ({ req }) =>
+      createContextInner({ db: prisma, user: (req as AppRequest).worklets?.user ?? null, onUserChanged: sessions.forgetUser }),
   });
 
   const tooMany = (res: ServerResponse, seconds: number) =>
@@ -103,6 +105,7 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
           const wait = signInLimiter.hit(`ip:${ip}`);
           if (wait !== null) return tooMany(res, wait);
         }
+        if (url.startsWith('/api/auth/sign-out')) sessions.forgetCookie(req);
         // better-auth reads the client address from this header: set it from the socket.
         req.headers['x-worklets-client-ip'] = ip;
         await authHandler(req, res);
@@ -110,7 +113,7 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
       }
 
       if (url.startsWith('/api/trpc/')) {
-        const user = await sessionUser(auth, req);
+        const user = await sessions.resolve(req);
         (req as AppRequest).worklets = { user };
         if (method === 'POST') {
           const wait = (user ? userWriteLimiter.hit(`user:${user.id}`) : null) ?? ipWriteLimiter.hit(`ip:${ip}`);

@@ -5,6 +5,7 @@
  *   TRUSTED_ORIGINS: extra origins allowed to send writes (comma-separated)
  *   WORKLETS_DB_POOL_SIZE (10), WORKLETS_DB_CONNECT_TIMEOUT_MS (3000)
  *   WORKLETS_SIGNIN_PER_MINUTE (10 per IP), WORKLETS_WRITES_PER_MINUTE (120 per user, 4x per IP)
+ *   WORKLETS_SESSION_CACHE_MS (5000): how long a resolved session is remembered (0: never)
  *   WORKLETS_ADMIN_EMAIL + WORKLETS_ADMIN_PASSWORD: create this admin on start
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ export type ServerConfig = {
   connectTimeoutMs: number;
   signInPerMinute: number;
   writesPerMinute: number;
+  sessionCacheMs: number;
   maxBodyBytes: number;
   maxBatchSize: number;
   webDist: string;
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     connectTimeoutMs: integer(env, 'WORKLETS_DB_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
     signInPerMinute: integer(env, 'WORKLETS_SIGNIN_PER_MINUTE', 10, 1, 1_000_000),
     writesPerMinute: integer(env, 'WORKLETS_WRITES_PER_MINUTE', 120, 1, 10_000_000),
+    sessionCacheMs: integer(env, 'WORKLETS_SESSION_CACHE_MS', 5_000, 0, 60_000),
     maxBodyBytes: 100_000,
     // The web client batches at most this many calls (apps/web/src/trpc.ts): keep them equal.
     maxBatchSize: 10,

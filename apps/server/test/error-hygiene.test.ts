@@ -29,7 +29,7 @@ let cookie: string;
 const bodies: string[] = [];
 
 beforeAll(async () => {
-  s = await startTestServer({ nodeEnv: 'production' });
+  s = await startTestServer({ nodeEnv: 'production', config: { sessionCacheMs: 0 } });
   admin = await s.createUser('admin');
   cookie = await s.signIn(admin);
 });

@@ -72,7 +72,8 @@ beforeAll(async () => {
   const url = `postgresql://postgres@127.0.0.1:${port}/worklets`;
   await migrateDatabase(url);
   db = createPrismaClient(url, { poolSize: 2, connectionTimeoutMs: 500, transactionMaxWaitMs: 500 });
-  s = await startTestServer({ db });
+  // Every signed-in request looks its session up in the database here (no session cache).
+  s = await startTestServer({ db, config: { sessionCacheMs: 0 } });
   const admin = await s.createUser('admin');
   cookie = await s.signIn(admin);
 });

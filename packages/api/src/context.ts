@@ -13,10 +13,12 @@ export type SessionUser = { id: number; name: string; email: string; role: UserR
 export type ContextOptions = {
   db: PrismaClient;
   user: SessionUser | null;
+  /** Told when a user is deactivated or changed, so that cached sessions are looked up again. */
+  onUserChanged?: (userId: number) => void;
 };
 
 export function createContextInner(options: ContextOptions) {
-  return { db: options.db, user: options.user };
+  return { db: options.db, user: options.user, onUserChanged: options.onUserChanged ?? (() => {}) };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

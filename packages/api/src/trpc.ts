@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { z } from 'zod';
 import type { Context } from './context.ts';
+import { transformer } from './wire-format.ts';
 import { DetailedError, toTRPCError, type ErrorDetails } from './errors.ts';
 
 const production = process.env.NODE_ENV === 'production';
@@ -22,7 +22,7 @@ export const errorLog = {
 };
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   isDev: !production,
   errorFormatter({ shape, error, path }) {
     const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;

@@ -35,7 +35,8 @@ export function createAuth(options: AuthOptions) {
     trustedOrigins: options.trustedOrigins ?? [],
     database: prismaAdapter(options.prisma, { provider: 'postgresql', transaction: true }),
     advanced: {
-      database: { generateId: 'serial' },
+      // joins: the session and its user in one statement (with Prisma's relationJoins).
+      database: { generateId: 'serial', joins: true },
       cookiePrefix: 'worklets',
       // The server overwrites this header with the socket's address: clients cannot forge it.
       ipAddress: { ipAddressHeaders: ['x-worklets-client-ip'] },

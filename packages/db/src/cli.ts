@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
       const name = rest[0];
       if (!name) throw new DatabaseError('usage: db:migration <name>');
       const folder = await createMigration(name);
-      console.log(folder ? `created ${folder}` : 'the schema has not changed: no migration created');
+      console.log(folder ? `created ${folder}` : 'the database schema has not changed: no migration created (snapshot updated)');
       return;
     }
     case 'seed':

@@ -36,11 +36,10 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
   try {
     const appliedMigrations = await migrateDatabase(connectionString);
     db = createPrismaClient(connectionString, {
-      // PGlite is one session: one connection, and transactions queue for it.
-      poolSize: embedded ? 1 : 10,
-      transactionMaxWaitMs: embedded ? 60_000 : undefined,
-      connectionTimeoutMs: embedded ? 60_000 : undefined,
       ...options,
+      // PGlite is one session: one connection, and transactions queue for it, whatever
+      // pool the caller asks for (see embedded.ts).
+      ...(embedded ? { poolSize: 1, transactionMaxWaitMs: 60_000, connectionTimeoutMs: 60_000 } : {}),
     });
     let seededDemo = false;
     if (options.seedDemoIfEmpty ?? embedded !== null) {

@@ -28,6 +28,14 @@ export const usersRouter = router({
   }),
 
   create: adminProcedure.input(createUserInput).mutation(({ ctx, input }) => ctx.db.user.create({ data: input, select: userSelect })),
-  update: adminProcedure.input(updateUserInput).mutation(({ ctx, input }) => updateUser(ctx.db, input, ctx.user)),
-  setActive: adminProcedure.input(setUserActiveInput).mutation(({ ctx, input }) => setUserActive(ctx.db, input.id, input.isActive, ctx.user)),
+  update: adminProcedure.input(updateUserInput).mutation(async ({ ctx, input }) => {
+    const user = await updateUser(ctx.db, input, ctx.user);
+    ctx.onUserChanged(user.id);
+    return user;
+  }),
+  setActive: adminProcedure.input(setUserActiveInput).mutation(async ({ ctx, input }) => {
+    const user = await setUserActive(ctx.db, input.id, input.isActive, ctx.user);
+    ctx.onUserChanged(user.id);
+    return user;
+  }),
 });

@@ -76,7 +76,11 @@ export async function createMigration(name: string, now = new Date()): Promise<s
   const previous = existsSync(snapshotPath) ? await readFile(snapshotPath, 'utf8') : null;
   const current = await readFile(schemaPath, 'utf8');
   const sql = await diffSchemaText(previous, current);
-  if (isEmptyMigration(sql)) return null;
+  if (isEmptyMigration(sql)) {
+    // Nothing changes in the database (e.g. a generator option): keep the snapshot current.
+    await writeFile(snapshotPath, current);
+    return null;
+  }
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
   const folder = join(migrationsDir, `${stamp}_${name}`);
   await mkdir(folder, { recursive: true });
