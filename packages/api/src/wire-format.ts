@@ -35,7 +35,7 @@ function walk(value: unknown, path: string, dates: Record<string, ['Date']>): un
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
-      if (item === undefined || key.includes('\\')) throw new NotPlain();
+      if (item === undefined || key === '__proto__' || key.includes('\\')) throw new NotPlain();
       out[key] = walk(item, path === '' ? escapeKey(key) : `${path}.${escapeKey(key)}`, dates);
     }
     return out;
