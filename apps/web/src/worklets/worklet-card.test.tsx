@@ -35,6 +35,12 @@ describe('WorkletCard', () => {
     expect(screen.getByRole('article').dataset.coverage).toBe('needs-primary');
   });
 
+  it('does not flag a finished worklet', () => {
+    renderCard({ ...base, status: 'archived' });
+    expect(screen.queryByText('No mentors')).toBeNull();
+    expect(screen.getByRole('article').dataset.coverage).toBe('ok');
+  });
+
   it('stands out when it has no mentor at all', () => {
     renderCard(base);
     expect(screen.getByText('No mentors')).toBeTruthy();

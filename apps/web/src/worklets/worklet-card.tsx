@@ -5,7 +5,9 @@ import { RoleBadge, StatusBadge } from '../lib/roles.tsx';
 
 export type WorkletCardData = RouterOutputs['worklets']['list']['items'][number];
 
-export function coverageOf(worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimary'>): 'ok' | 'needs-primary' | 'no-mentors' {
+/** Open worklets (draft, active) without mentors or without a Primary stand out; finished ones do not. */
+export function coverageOf(worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimary' | 'status'>): 'ok' | 'needs-primary' | 'no-mentors' {
+  if (worklet.status === 'completed' || worklet.status === 'archived') return 'ok';
   if (worklet.mentors.length === 0) return 'no-mentors';
   return worklet.hasPrimary ? 'ok' : 'needs-primary';
 }
