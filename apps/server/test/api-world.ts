@@ -5,7 +5,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { appRouter, createCaller, createContextInner, type SessionUser } from '@worklets/api';
-import type { TestDatabase } from '@worklets/db/testing';
+import { snapshotDatabase, type TestDatabase } from '@worklets/db/testing';
 import { expect } from 'vitest';
 
 export type ProcedureType = 'query' | 'mutation';
@@ -80,17 +80,8 @@ export function world(db: TestDatabase) {
    * Every row of every table of the public schema (migration bookkeeping aside), in
    * PostgreSQL's text form, ordered: two snapshots are equal exactly when nothing was written.
    */
-  async function snapshot(): Promise<Record<string, string[]>> {
-    const tables = await db.pool.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name`,
-    );
-    const dump: Record<string, string[]> = {};
-    for (const { name } of tables.rows) {
-      const rows = await db.pool.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t ORDER BY t::text`);
-      dump[name] = rows.rows.map((r) => r.row);
-    }
-    return dump;
+  function snapshot(): Promise<Record<string, string[]>> {
+    return snapshotDatabase(db.pool);
   }
 
   return { unique, user, worklet, assign, snapshot, callerFor: (u: SessionUser | null) => callerFor(db, u) };

@@ -2,7 +2,7 @@
  * A database of its own for one API test file, with helpers to create people and
  * worklets and to call the router as a given user (createCaller, no HTTP).
  */
-import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
+import { createTestDatabase, snapshotDatabase, type TestDatabase } from '@worklets/db/testing';
 import { createCaller, createContextInner, type SessionUser } from '../src/root.ts';
 
 export type ApiFixture = Awaited<ReturnType<typeof createApiFixture>>;
@@ -63,17 +63,8 @@ export async function createApiFixture(options: Parameters<typeof createTestData
    * PostgreSQL's text form of the row, ordered: two snapshots are equal exactly when no
    * table was written. Stricter than `counts()` (it sees assigned_by, timestamps, events).
    */
-  async function snapshot(): Promise<Record<string, string[]>> {
-    const tables = await db.pool.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name`,
-    );
-    const dump: Record<string, string[]> = {};
-    for (const { name } of tables.rows) {
-      const rows = await db.pool.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t ORDER BY t::text`);
-      dump[name] = rows.rows.map((r) => r.row);
-    }
-    return dump;
+  function snapshot(): Promise<Record<string, string[]>> {
+    return snapshotDatabase(db.pool);
   }
 
   /** The assignment rows of one worklet (or all), oldest first, as the database holds them. */

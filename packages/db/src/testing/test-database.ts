@@ -78,3 +78,20 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     throw error;
   }
 }
+
+/**
+ * Every row of every table of the public schema (migration bookkeeping aside), in
+ * PostgreSQL's text form, ordered: two snapshots are equal exactly when nothing was written.
+ */
+export async function snapshotDatabase(pool: pg.Pool): Promise<Record<string, string[]>> {
+  const tables = await pool.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name`,
+  );
+  const dump: Record<string, string[]> = {};
+  for (const { name } of tables.rows) {
+    const rows = await pool.query<{ row: string }>(`SELECT t::text AS row FROM "${name}" t ORDER BY t::text`);
+    dump[name] = rows.rows.map((r) => r.row);
+  }
+  return dump;
+}
