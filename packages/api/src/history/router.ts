@@ -6,6 +6,7 @@ import { notFound } from '../errors.ts';
 import { router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import { eventSelect, toHistoryEntry } from './history-entry.ts';
+import { toPage } from '../pagination.ts';
 
 /** Who may read history: admins all of it, mentors that of the worklets they mentor. */
 function historyScope(user: SessionUser): Prisma.AssignmentEventWhereInput {
@@ -19,8 +20,7 @@ async function page(db: Prisma.TransactionClient, where: Prisma.AssignmentEventW
     take: limit + 1,
     select: eventSelect,
   });
-  const items = rows.slice(0, limit);
-  return { items: items.map(toHistoryEntry), nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  return toPage(rows, limit, toHistoryEntry);
 }
 
 export const historyRouter = router({

@@ -4,6 +4,7 @@ import { listMentorsInput, searchMentorsInput } from '@worklets/validators/mento
 import { badRequest, notFound } from '../errors.ts';
 import { containsText } from '../search-text.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { toPage } from '../pagination.ts';
 
 function matching(text: string | undefined): Prisma.UserWhereInput {
   if (!text) return {};
@@ -39,11 +40,7 @@ export const mentorsRouter = router({
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       take: input.limit + 1,
     });
-    const items = rows.slice(0, input.limit);
-    return {
-      items: items.map(({ _count, ...m }) => ({ ...m, activeWorklets: _count.workletAssignments })),
-      nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null,
-    };
+    return toPage(rows, input.limit, ({ _count, ...m }) => ({ ...m, activeWorklets: _count.workletAssignments }));
   }),
 
   byId: adminProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {

@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import { containsText } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { setUserActive, updateUser, userSelect } from './user-writes.ts';
+import { toPage } from '../pagination.ts';
 
 export const usersRouter = router({
   /** The signed-in user. */
@@ -17,8 +18,7 @@ export const usersRouter = router({
       ...(input.cursor ? { id: { gt: input.cursor } } : {}),
     };
     const rows = await ctx.db.user.findMany({ where, select: userSelect, orderBy: { id: 'asc' }, take: input.limit + 1 });
-    const items = rows.slice(0, input.limit);
-    return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+    return toPage(rows, input.limit, (user) => user);
   }),
 
   byId: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {

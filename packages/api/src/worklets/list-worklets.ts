@@ -9,6 +9,7 @@ import type { SessionUser } from '../context.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
 import { containsText } from '../search-text.ts';
 import { visibleWorklets } from './worklet-scope.ts';
+import { toPage } from '../pagination.ts';
 
 type Filters = Omit<ListWorkletsInput, 'cursor' | 'limit'>;
 
@@ -55,9 +56,5 @@ export async function listWorklets(db: PrismaClient, user: SessionUser, input: L
     take: input.limit + 1,
     select: workletCardSelect,
   });
-  const page = rows.slice(0, input.limit);
-  return {
-    items: page.map(toWorkletCard),
-    nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return toPage(rows, input.limit, toWorkletCard);
 }

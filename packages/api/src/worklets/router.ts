@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import { eventSelect, toHistoryEntry } from '../history/history-entry.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { listWorklets, workletFilters } from './list-worklets.ts';
+import { toPage } from '../pagination.ts';
 import { visibleWorklets } from './worklet-scope.ts';
 
 const historyPreview = 20;
@@ -38,16 +39,12 @@ export const workletsRouter = router({
     });
     if (!worklet) throw notFound('Worklet');
     const { mentorAssignments, assignmentEvents, ...rest } = worklet;
-    const history = assignmentEvents.slice(0, historyPreview);
     return {
       ...rest,
       legacyPrimaryMentor: worklet.primaryMentor,
       mentors: mentorAssignments.filter((a) => a.isActive).map(toWorkletMentor),
       inactiveMentors: mentorAssignments.filter((a) => !a.isActive).map(toWorkletMentor),
-      history: {
-        items: history.map(toHistoryEntry),
-        nextCursor: assignmentEvents.length > historyPreview ? (history.at(-1)?.id ?? null) : null,
-      },
+      history: toPage(assignmentEvents, historyPreview, toHistoryEntry),
     };
   }),
 
