@@ -30,6 +30,13 @@ export function notFound(what: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
 }
 
+/** Mentors may read their own assignments and history; admins anyone's. */
+export function ensureSelfOrAdmin(user: { id: number; role: string }, mentorId: number): void {
+  if (user.role !== 'admin' && user.id !== mentorId) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: "You can only see your own worklets and history." });
+  }
+}
+
 export function badRequest(message: string): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message });
 }

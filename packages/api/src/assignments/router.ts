@@ -2,8 +2,7 @@ import {
   assignMentorInput, assignmentIdInput, changeAssignmentRoleInput, mentorIdInput, reactivateAssignmentInput, setWorkletMentorsInput,
 } from '@worklets/validators/assignments';
 import { workletIdInput } from '@worklets/validators/worklets';
-import { TRPCError } from '@trpc/server';
-import { notFound } from '../errors.ts';
+import { ensureSelfOrAdmin, notFound } from '../errors.ts';
 import { adminProcedure, authedProcedure, router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import {
@@ -24,9 +23,7 @@ export const assignmentsRouter = router({
 
   /** A mentor's active worklets with their role on each (the design's GET /mentor/{mentor_id}/worklets). */
   mentorWorklets: staffProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
-    if (ctx.user.role !== 'admin' && ctx.user.id !== input.mentorId) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: "You can only see your own worklets." });
-    }
+    ensureSelfOrAdmin(ctx.user, input.mentorId);
     const mentor = await ctx.db.user.findUnique({
       where: { id: input.mentorId },
       select: {
