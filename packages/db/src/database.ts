@@ -28,7 +28,8 @@ export type OpenOptions = ClientOptions & {
 };
 
 export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDatabase> {
-  const target = options.target ?? resolveDatabaseTarget();
+  const { target: requested, seedDemoIfEmpty, ...clientOptions } = options;
+  const target = requested ?? resolveDatabaseTarget();
   const embedded = target.kind === 'embedded' ? await startEmbeddedPostgres(target.dataDir) : null;
   const connectionString = embedded ? embedded.connectionString : (target as { url: string }).url;
   const description = target.kind === 'embedded' ? `embedded PGlite in ${target.dataDir ?? 'memory'}` : redactUrl(target.url);
@@ -36,13 +37,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
   try {
     const appliedMigrations = await migrateDatabase(connectionString);
     db = createPrismaClient(connectionString, {
-      ...options,
+      ...clientOptions,
       // PGlite is one session: one connection, and transactions queue for it, whatever
       // pool the caller asks for (see embedded.ts).
       ...(embedded ? { poolSize: 1, transactionMaxWaitMs: 60_000, connectionTimeoutMs: 60_000 } : {}),
     });
     let seededDemo = false;
-    if (options.seedDemoIfEmpty ?? embedded !== null) {
+    if (seedDemoIfEmpty ?? embedded !== null) {
       seededDemo = await withConnection(db.pool, async (client) => {
         if (!(await isDatabaseEmpty(client))) return false;
         await loadProgram(client, generateDemoProgram());
