@@ -5,7 +5,11 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const databaseTests = ['packages/db/test/**/*.test.ts', 'packages/api/test/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
+const databaseTests = [
+  'packages/db/test/**/*.test.ts',
+  'packages/api/test/**/*.test.ts',
+  'apps/server/test/**/*.test.ts',
+];
 const pureTests = ['packages/api/test/wire-format.test.ts'];
 
 export default defineConfig({
@@ -13,12 +17,35 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['packages/validators/test/**/*.test.ts', 'packages/api/test/wire-format.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/validators/test/**/*.test.ts', 'packages/api/test/wire-format.test.ts'],
+        },
+      },
       // The browser tests need the production build: `pnpm --filter @worklets/web build` first.
-      { extends: true, test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'], fileParallelism: false, testTimeout: 120_000 } },
-      { extends: true, test: { name: 'web', include: ['apps/web/src/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['apps/web/src/test-setup.ts'] } },
-      { extends: true, test: { name: 'pglite', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'postgres', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'postgres' } } },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['apps/web/e2e/**/*.e2e.test.ts'], fileParallelism: false, testTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['apps/web/src/test-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'pglite', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'postgres' } },
+      },
     ],
   },
 });

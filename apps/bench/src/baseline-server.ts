@@ -24,9 +24,21 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
-  cardMentorsSql, cardPageQuery, demoteAssignmentSql, insertAssignmentSql, insertEventsSql, lockWorkletSql, mentorForAssignSql,
-  mentorWorkletsSql, reactivateAssignmentSql, syncLegacyMentorSql, userExistsSql, workletAssignmentsSql, workletExistsSql,
-  workletMentorsSql, type CardFilters,
+  type CardFilters,
+  cardMentorsSql,
+  cardPageQuery,
+  demoteAssignmentSql,
+  insertAssignmentSql,
+  insertEventsSql,
+  lockWorkletSql,
+  mentorForAssignSql,
+  mentorWorkletsSql,
+  reactivateAssignmentSql,
+  syncLegacyMentorSql,
+  userExistsSql,
+  workletAssignmentsSql,
+  workletExistsSql,
+  workletMentorsSql,
 } from './baseline-sql.ts';
 
 class HttpError extends Error {
@@ -40,8 +52,14 @@ class HttpError extends Error {
 }
 
 const trpcCodes: Record<string, number> = {
-  BAD_REQUEST: -32600, UNAUTHORIZED: -32001, FORBIDDEN: -32003, NOT_FOUND: -32004, CONFLICT: -32009, INTERNAL_SERVER_ERROR: -32603,
-  SERVICE_UNAVAILABLE: -32603, METHOD_NOT_SUPPORTED: -32005,
+  BAD_REQUEST: -32600,
+  UNAUTHORIZED: -32001,
+  FORBIDDEN: -32003,
+  NOT_FOUND: -32004,
+  CONFLICT: -32009,
+  INTERNAL_SERVER_ERROR: -32603,
+  SERVICE_UNAVAILABLE: -32603,
+  METHOD_NOT_SUPPORTED: -32005,
 };
 
 function send(res: ServerResponse, status: number, body: string) {
@@ -58,7 +76,13 @@ function result(json: unknown, datePaths: string[]): string {
 
 function errorBody(error: HttpError, path: string): string {
   return JSON.stringify({
-    error: { json: { message: error.message, code: trpcCodes[error.code] ?? -32603, data: { code: error.code, httpStatus: error.status, path } } },
+    error: {
+      json: {
+        message: error.message,
+        code: trpcCodes[error.code] ?? -32603,
+        data: { code: error.code, httpStatus: error.status, path },
+      },
+    },
   });
 }
 
@@ -67,14 +91,22 @@ const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not 
 const conflict = (message: string) => new HttpError(409, 'CONFLICT', message);
 
 function id(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2_147_483_647) throw badRequest(`${name} must be an id`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2_147_483_647)
+    throw badRequest(`${name} must be an id`);
   return value;
 }
 
 const roles = new Set(['Primary', 'Secondary', 'Collaborator']);
 const statuses = new Set(['draft', 'active', 'completed', 'archived']);
 
-type MentorJson = { assignmentId: number; mentorId: number; name: string; email: string; role: string; assignedAt: Date };
+type MentorJson = {
+  assignmentId: number;
+  mentorId: number;
+  name: string;
+  email: string;
+  role: string;
+  assignedAt: Date;
+};
 
 /** Counts every statement the pool's connections send (GET /__stats reports it, for statements per request). */
 export function countStatements(pool: pg.Pool): { statements: number } {
@@ -89,20 +121,31 @@ export function countStatements(pool: pg.Pool): { statements: number } {
   return stats;
 }
 
-export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string | null }, stats = { statements: 0 }) {
+export function createBaseline(
+  pool: pg.Pool,
+  actor: { id: number | null; name: string | null },
+  stats = { statements: 0 },
+) {
   let requests = 0;
   async function workletMentors(input: Record<string, unknown>) {
     const workletId = id(input.workletId, 'workletId');
     const { rows } = await pool.query<MentorJson>(workletMentorsSql, [workletId]);
-    if (rows.length === 0 && (await pool.query(workletExistsSql, [workletId])).rowCount === 0) throw notFound('Worklet');
-    return result(rows, rows.map((_, i) => `${i}.assignedAt`));
+    if (rows.length === 0 && (await pool.query(workletExistsSql, [workletId])).rowCount === 0)
+      throw notFound('Worklet');
+    return result(
+      rows,
+      rows.map((_, i) => `${i}.assignedAt`),
+    );
   }
 
   async function mentorWorklets(input: Record<string, unknown>) {
     const mentorId = id(input.mentorId, 'mentorId');
     const { rows } = await pool.query(mentorWorkletsSql, [mentorId]);
     if (rows.length === 0 && (await pool.query(userExistsSql, [mentorId])).rowCount === 0) throw notFound('Mentor');
-    return result(rows, rows.map((_, i) => `${i}.assignedAt`));
+    return result(
+      rows,
+      rows.map((_, i) => `${i}.assignedAt`),
+    );
   }
 
   async function listWorklets(input: Record<string, unknown>) {
@@ -117,14 +160,22 @@ export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: 
       cursor: input.cursor === undefined || input.cursor === null ? null : id(input.cursor, 'cursor'),
     };
     const page = cardPageQuery(filters, limit);
-    const rows = (await pool.query<{ id: number; title: string; description: string; status: string; updatedAt: Date }>(page.text, page.values)).rows;
+    const rows = (
+      await pool.query<{ id: number; title: string; description: string; status: string; updatedAt: Date }>(
+        page.text,
+        page.values,
+      )
+    ).rows;
     const items = rows.slice(0, limit);
     const byWorklet = new Map<number, MentorJson[]>();
     if (items.length) {
       const mentors = await pool.query<MentorJson & { workletId: number }>(cardMentorsSql, [items.map((w) => w.id)]);
       for (const { workletId, ...m } of mentors.rows) {
         let list = byWorklet.get(workletId);
-        if (!list) byWorklet.set(workletId, (list = []));
+        if (!list) {
+          list = [];
+          byWorklet.set(workletId, list);
+        }
         list.push(m);
       }
     }
@@ -132,7 +183,7 @@ export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: 
     const cards = items.map((w, i) => {
       const mentors = byWorklet.get(w.id) ?? [];
       datePaths.push(`items.${i}.updatedAt`);
-      mentors.forEach((_, j) => datePaths.push(`items.${i}.mentors.${j}.assignedAt`));
+      for (let j = 0; j < mentors.length; j++) datePaths.push(`items.${i}.mentors.${j}.assignedAt`);
       return { ...w, mentors, hasPrimary: mentors.some((m) => m.role === 'Primary') };
     });
     return result({ items: cards, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, datePaths);
@@ -161,49 +212,88 @@ export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: 
     let done = false;
     try {
       await client.query('BEGIN');
-      const worklet = (await client.query<{ id: number; title: string; status: string }>(lockWorkletSql, [workletId])).rows[0];
+      const worklet = (await client.query<{ id: number; title: string; status: string }>(lockWorkletSql, [workletId]))
+        .rows[0];
       if (!worklet) throw notFound('Worklet');
-      const current = (await client.query<{ id: number; mentorId: number; roleType: string; isActive: boolean; name: string; email: string }>(
-        workletAssignmentsSql, [workletId],
-      )).rows;
+      const current = (
+        await client.query<{
+          id: number;
+          mentorId: number;
+          roleType: string;
+          isActive: boolean;
+          name: string;
+          email: string;
+        }>(workletAssignmentsSql, [workletId])
+      ).rows;
       const existing = current.find((a) => a.mentorId === mentorId);
-      if (existing?.isActive) throw conflict(`${existing.name} is already assigned to “${worklet.title}” as ${existing.roleType}.`);
-      const mentor = (await client.query<{ id: number; name: string; email: string; role: string; isActive: boolean }>(mentorForAssignSql, [mentorId])).rows[0];
+      if (existing?.isActive)
+        throw conflict(`${existing.name} is already assigned to “${worklet.title}” as ${existing.roleType}.`);
+      const mentor = (
+        await client.query<{ id: number; name: string; email: string; role: string; isActive: boolean }>(
+          mentorForAssignSql,
+          [mentorId],
+        )
+      ).rows[0];
       if (!mentor) throw notFound(`Mentor #${mentorId}`);
-      if (mentor.role !== 'mentor') throw badRequest(`${mentor.name} is not a mentor: only users with the mentor role can be assigned.`);
+      if (mentor.role !== 'mentor')
+        throw badRequest(`${mentor.name} is not a mentor: only users with the mentor role can be assigned.`);
       if (!mentor.isActive) throw badRequest(`${mentor.name} is deactivated and cannot be assigned.`);
-      if (worklet.status === 'archived') throw badRequest(`“${worklet.title}” is archived: archived worklets cannot get new mentors.`);
+      if (worklet.status === 'archived')
+        throw badRequest(`“${worklet.title}” is archived: archived worklets cannot get new mentors.`);
       const primary = current.find((a) => a.isActive && a.roleType === 'Primary');
       const role = (input.role as string | undefined) ?? (primary ? 'Secondary' : 'Primary');
       // Events as parallel arrays: assignment, mentor id, name, email, type, old role, new role.
       const events: [number, number, string, string, string, string | null, string | null][] = [];
       if (role === 'Primary' && primary && primary.mentorId !== mentorId) {
         if (!replacePrimary) {
-          throw conflict(`${primary.name} is already the Primary mentor of “${worklet.title}”. Replace the Primary to make ${mentor.name} Primary; ${primary.name} then becomes Secondary.`);
+          throw conflict(
+            `${primary.name} is already the Primary mentor of “${worklet.title}”. Replace the Primary to make ${mentor.name} Primary; ${primary.name} then becomes Secondary.`,
+          );
         }
         await client.query(demoteAssignmentSql, [primary.id]);
-        events.push([primary.id, primary.mentorId, primary.name, primary.email, 'role_changed', 'Primary', 'Secondary']);
+        events.push([
+          primary.id,
+          primary.mentorId,
+          primary.name,
+          primary.email,
+          'role_changed',
+          'Primary',
+          'Secondary',
+        ]);
       }
       if (existing) {
         await client.query(reactivateAssignmentSql, [existing.id, role, actor.id]);
         events.push([existing.id, mentor.id, mentor.name, mentor.email, 'reactivated', null, role]);
       } else {
-        const created = (await client.query<{ id: number }>(insertAssignmentSql, [mentorId, workletId, role, actor.id])).rows[0]!;
+        const created = (await client.query<{ id: number }>(insertAssignmentSql, [mentorId, workletId, role, actor.id]))
+          .rows[0]!;
         events.push([created.id, mentor.id, mentor.name, mentor.email, 'assigned', null, role]);
       }
       await client.query(insertEventsSql, [
-        events.map((e) => e[0]), events.map(() => workletId), events.map((e) => e[1]), events.map((e) => e[2]), events.map((e) => e[3]),
-        events.map(() => actor.id), events.map(() => actor.name), events.map((e) => e[4]), events.map((e) => e[5]), events.map((e) => e[6]),
+        events.map((e) => e[0]),
+        events.map(() => workletId),
+        events.map((e) => e[1]),
+        events.map((e) => e[2]),
+        events.map((e) => e[3]),
+        events.map(() => actor.id),
+        events.map(() => actor.name),
+        events.map((e) => e[4]),
+        events.map((e) => e[5]),
+        events.map((e) => e[6]),
       ]);
       await client.query(syncLegacyMentorSql, [workletId]);
       const mentors = (await client.query<MentorJson>(workletMentorsSql, [workletId])).rows;
       await client.query('COMMIT');
       done = true;
-      return result({ workletId, mentors, changes: events.length }, mentors.map((_, i) => `mentors.${i}.assignedAt`));
+      return result(
+        { workletId, mentors, changes: events.length },
+        mentors.map((_, i) => `mentors.${i}.assignedAt`),
+      );
     } catch (error) {
       if (!done) await client.query('ROLLBACK').catch(() => {});
       // A unique violation that slipped past the checks (cannot happen under the lock).
-      if ((error as { code?: string }).code === '23505') throw conflict('This change conflicts with existing data (it already exists).');
+      if ((error as { code?: string }).code === '23505')
+        throw conflict('This change conflicts with existing data (it already exists).');
       throw error;
     } finally {
       client.release();
@@ -215,7 +305,9 @@ export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: 
     'assignments.mentorWorklets': mentorWorklets,
     'worklets.list': listWorklets,
   };
-  const mutations: Record<string, (input: Record<string, unknown>) => Promise<string>> = { 'assignments.assign': assign };
+  const mutations: Record<string, (input: Record<string, unknown>) => Promise<string>> = {
+    'assignments.assign': assign,
+  };
 
   function readBody(req: IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -268,7 +360,18 @@ export function createBaseline(pool: pg.Pool, actor: { id: number | null; name: 
       const unavailable = /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated/i.test(message);
       const status = unavailable ? 503 : 500;
       if (!res.headersSent) {
-        send(res, status, errorBody(new HttpError(status, unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', 'Internal server error'), path));
+        send(
+          res,
+          status,
+          errorBody(
+            new HttpError(
+              status,
+              unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+              'Internal server error',
+            ),
+            path,
+          ),
+        );
       } else res.end();
     }
   };

@@ -42,11 +42,15 @@ export function cardPageQuery(filters: CardFilters, limit: number): { text: stri
   };
   if (filters.status) where.push(`w.status = ${param(filters.status)}::worklet_status`);
   if (filters.mentorId) {
-    where.push(`w.id IN (SELECT m.worklet_id FROM mentor_worklet_assignments m WHERE m.mentor_id = ${param(filters.mentorId)} AND m.is_active)`);
+    where.push(
+      `w.id IN (SELECT m.worklet_id FROM mentor_worklet_assignments m WHERE m.mentor_id = ${param(filters.mentorId)} AND m.is_active)`,
+    );
   }
   if (filters.search) where.push(`w.title ILIKE ${param(`%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
   if (filters.coverage === 'needs_primary') {
-    where.push(`NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.role_type = 'Primary' AND p.is_active)`);
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.role_type = 'Primary' AND p.is_active)`,
+    );
   }
   if (filters.coverage === 'no_mentors') {
     where.push(`NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.is_active)`);
@@ -82,7 +86,8 @@ export const workletAssignmentsSql = `
   ORDER BY a.id`;
 
 /** FOR SHARE: a concurrent deactivation or role change of the mentor waits (as in the API). */
-export const mentorForAssignSql = 'SELECT id, name, email, role, is_active AS "isActive" FROM users WHERE id = $1 FOR SHARE';
+export const mentorForAssignSql =
+  'SELECT id, name, email, role, is_active AS "isActive" FROM users WHERE id = $1 FOR SHARE';
 
 export const insertAssignmentSql = `
   INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active, assigned_by)

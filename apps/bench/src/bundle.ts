@@ -9,7 +9,13 @@ import { repoRoot } from './dataset.ts';
 
 export type BundleReport =
   | { built: false; folder: string }
-  | { built: true; folder: string; files: { file: string; bytes: number; gzipBytes: number }[]; totalBytes: number; totalGzipBytes: number };
+  | {
+      built: true;
+      folder: string;
+      files: { file: string; bytes: number; gzipBytes: number }[];
+      totalBytes: number;
+      totalGzipBytes: number;
+    };
 
 export function webBundleSize(folder = join(repoRoot, 'apps/web/dist/assets')): BundleReport {
   if (!existsSync(folder)) return { built: false, folder };

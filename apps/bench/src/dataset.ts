@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { migrateDatabase } from '@worklets/db';
+import pg from 'pg';
 import { loadProgram } from '../../../packages/db/src/seed/load.ts';
 import { generateProgram, type Program, type ProgramSize } from '../../../packages/db/src/seed/program.ts';
 
@@ -78,7 +78,8 @@ function fingerprint(size: DatasetSize): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ version: 1, size }));
   const seed = join(repoRoot, 'packages/db/src/seed');
-  for (const file of ['program.ts', 'random.ts', 'vocabulary.ts', 'load.ts']) hash.update(readFileSync(join(seed, file)));
+  for (const file of ['program.ts', 'random.ts', 'vocabulary.ts', 'load.ts'])
+    hash.update(readFileSync(join(seed, file)));
   const migrations = join(repoRoot, 'prisma/migrations');
   for (const name of readdirSync(migrations).sort()) {
     if (name.endsWith('.toml') || name.endsWith('.prisma')) continue;
@@ -98,11 +99,13 @@ export function describePgError(error: unknown, url: string): string {
     // keep the redacted URL
   }
   const code = e?.code ?? (e?.errors?.[0] as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED') return `PostgreSQL is unreachable at ${where} (connection refused): start it, or set BENCH_DATABASE_URL, or run with --embedded`;
+  if (code === 'ECONNREFUSED')
+    return `PostgreSQL is unreachable at ${where} (connection refused): start it, or set BENCH_DATABASE_URL, or run with --embedded`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `PostgreSQL host not found: ${where}`;
   if (code === 'ETIMEDOUT') return `PostgreSQL did not answer in time at ${where}`;
   if (code === '28P01' || code === '28000') return `PostgreSQL refused the credentials for ${where}`;
-  if (code === '42501') return `PostgreSQL: permission denied (${e.message}) at ${where}: the benchmark needs CREATE DATABASE`;
+  if (code === '42501')
+    return `PostgreSQL: permission denied (${e.message}) at ${where}: the benchmark needs CREATE DATABASE`;
   if (code === '3D000') return `PostgreSQL at ${where}: ${e.message}`;
   return `PostgreSQL error at ${where}: ${(e?.message ?? String(error)).split('\n')[0]}`;
 }
@@ -177,7 +180,9 @@ type Marker = { fingerprint: string; seeded_max: SeededMax; checksum: string; lo
 
 async function readMarker(db: Queryable): Promise<Marker | null> {
   try {
-    const { rows } = await db.query<Marker>('SELECT fingerprint, seeded_max, checksum, load_seconds FROM bench.dataset LIMIT 1');
+    const { rows } = await db.query<Marker>(
+      'SELECT fingerprint, seeded_max, checksum, load_seconds FROM bench.dataset LIMIT 1',
+    );
     return rows[0] ?? null;
   } catch {
     return null;
@@ -216,7 +221,9 @@ export async function ensureDataset(options: EnsureOptions): Promise<Dataset> {
         const db = await connect(url);
         const marker = await readMarker(db).finally(() => db.end());
         if (!marker && !/bench/i.test(dbName)) {
-          throw new BenchError(`refusing to drop database "${dbName}": it was not made by the benchmark (use a database whose name contains "bench")`);
+          throw new BenchError(
+            `refusing to drop database "${dbName}": it was not made by the benchmark (use a database whose name contains "bench")`,
+          );
         }
         log(`dropping database ${dbName}`);
         await admin.query(`DROP DATABASE "${dbName.replace(/"/g, '""')}" WITH (FORCE)`);
@@ -234,12 +241,15 @@ export async function ensureDataset(options: EnsureOptions): Promise<Dataset> {
     if (reused) return reused;
   }
 
-  log(`migrating and loading ${size.worklets} worklets, ${size.mentors} mentors, ${size.students} students, ${size.admins} admins`);
+  log(
+    `migrating and loading ${size.worklets} worklets, ${size.mentors} mentors, ${size.students} students, ${size.admins} admins`,
+  );
   await migrateDatabase(url);
   const db = await connect(url);
   try {
     const existing = await counts(db);
-    if (existing.users + existing.worklets > 0) throw new BenchError('the benchmark database is not empty and cannot be dropped (embedded): remove it and retry');
+    if (existing.users + existing.worklets > 0)
+      throw new BenchError('the benchmark database is not empty and cannot be dropped (embedded): remove it and retry');
     const started = performance.now();
     await loadProgram(db, program);
     await db.query('VACUUM (ANALYZE)');
@@ -256,9 +266,10 @@ export async function ensureDataset(options: EnsureOptions): Promise<Dataset> {
       fingerprint text NOT NULL, size jsonb NOT NULL, seeded_max jsonb NOT NULL, checksum text NOT NULL,
       load_seconds real NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())`);
     await db.query('DELETE FROM bench.dataset');
-    await db.query('INSERT INTO bench.dataset (fingerprint, size, seeded_max, checksum, load_seconds) VALUES ($1, $2, $3, $4, $5)', [
-      fp, JSON.stringify(size), JSON.stringify(seededMax), sum, loadSeconds,
-    ]);
+    await db.query(
+      'INSERT INTO bench.dataset (fingerprint, size, seeded_max, checksum, load_seconds) VALUES ($1, $2, $3, $4, $5)',
+      [fp, JSON.stringify(size), JSON.stringify(seededMax), sum, loadSeconds],
+    );
     log(`loaded in ${loadSeconds.toFixed(1)} s`);
     return { url, size, reused: false, loadSeconds, counts: await counts(db), seededMax, checksum: sum, facts };
   } catch (error) {
@@ -269,7 +280,13 @@ export async function ensureDataset(options: EnsureOptions): Promise<Dataset> {
   }
 }
 
-async function tryReuse(url: string, fp: string, facts: DatasetFacts, size: DatasetSize, log: (line: string) => void): Promise<Dataset | null> {
+async function tryReuse(
+  url: string,
+  fp: string,
+  facts: DatasetFacts,
+  size: DatasetSize,
+  log: (line: string) => void,
+): Promise<Dataset | null> {
   const db = await connect(url);
   try {
     const marker = await readMarker(db);
@@ -289,7 +306,16 @@ async function tryReuse(url: string, fp: string, facts: DatasetFacts, size: Data
       return null;
     }
     log('reusing the benchmark database (same dataset)');
-    return { url, size, reused: true, loadSeconds: marker.load_seconds, counts: await counts(db), seededMax: marker.seeded_max, checksum: sum, facts };
+    return {
+      url,
+      size,
+      reused: true,
+      loadSeconds: marker.load_seconds,
+      counts: await counts(db),
+      seededMax: marker.seeded_max,
+      checksum: sum,
+      facts,
+    };
   } catch (error) {
     if (error instanceof BenchError) throw error;
     throw new BenchError(describePgError(error, url));

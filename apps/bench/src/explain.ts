@@ -13,23 +13,36 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createCaller, createContextInner } from '@worklets/api';
 import { createAuth } from '@worklets/auth';
+import pg from 'pg';
 import {
-  cardMentorsSql, cardPageQuery, insertAssignmentSql, insertEventsSql, lockWorkletSql, mentorForAssignSql, mentorWorkletsSql,
-  syncLegacyMentorSql, workletAssignmentsSql, workletMentorsSql,
+  cardMentorsSql,
+  cardPageQuery,
+  insertAssignmentSql,
+  insertEventsSql,
+  lockWorkletSql,
+  mentorForAssignSql,
+  mentorWorkletsSql,
+  syncLegacyMentorSql,
+  workletAssignmentsSql,
+  workletMentorsSql,
 } from './baseline-sql.ts';
-import { restoreDataset, type Dataset } from './dataset.ts';
+import { type Dataset, restoreDataset } from './dataset.ts';
 import { fail, installExitHandlers, parseOptions, prepareAdmin, prepareDatabase } from './setup.ts';
 import { invoke, recordingClient, type Statement } from './statements.ts';
-import { pageSize, seededRandom, workloads, type Call } from './workloads.ts';
+import { type Call, pageSize, seededRandom, workloads } from './workloads.ts';
 
 const outputFile = fileURLToPath(new URL('../EXPLAIN.md', import.meta.url));
 const log = (line: string) => console.log(`[explain] ${line}`);
 
 type Explained = {
-  label: string; sql: string; params: unknown[]; plan: string; scans: Scans; executionMs: number | null;
+  label: string;
+  sql: string;
+  params: unknown[];
+  plan: string;
+  scans: Scans;
+  executionMs: number | null;
   /** When only small tables were scanned sequentially: the plan with sequential scans disabled (the path once they grow). */
   grownPlan?: { plan: string; scans: Scans };
 };
@@ -47,7 +60,10 @@ export function scansOf(plan: string): Scans {
   const seq: string[] = [];
   for (const line of plan.split('\n')) {
     const m = /(Index Only Scan|Index Scan|Bitmap Index Scan)( Backward)?(?: using (\S+))? on (\S+)/.exec(line);
-    if (m) index.push(m[1] === 'Bitmap Index Scan' ? `Bitmap Index Scan on ${m[4]}` : `${m[1]}${m[2] ?? ''} using ${m[3]} on ${m[4]}`);
+    if (m)
+      index.push(
+        m[1] === 'Bitmap Index Scan' ? `Bitmap Index Scan on ${m[4]}` : `${m[1]}${m[2] ?? ''} using ${m[3]} on ${m[4]}`,
+      );
     const s = /Seq Scan on (\S+)/.exec(line);
     if (s) seq.push(s[1]!.replace(/^public\./, ''));
   }
@@ -66,17 +82,35 @@ export function scansOf(plan: string): Scans {
     verdict = 'n/a (insert of given rows; FK checks use primary keys)';
     ok = true;
   } else {
-    verdict = seq.length ? `seq scan of small table(s): ${seq.map((t) => `${t} (${rowsOf(t).toLocaleString('en-US')} rows)`).join(', ')}` : 'no table scan';
+    verdict = seq.length
+      ? `seq scan of small table(s): ${seq.map((t) => `${t} (${rowsOf(t).toLocaleString('en-US')} rows)`).join(', ')}`
+      : 'no table scan';
     ok = true;
   }
   return { index: [...new Set(index)], seq, verdict, ok };
 }
 
-async function explain(db: pg.ClientBase, label: string, sql: string, params: unknown[], inTransaction = false): Promise<Explained> {
-  const run = async () => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS, BUFFERS OFF) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+async function explain(
+  db: pg.ClientBase,
+  label: string,
+  sql: string,
+  params: unknown[],
+  inTransaction = false,
+): Promise<Explained> {
+  const run = async () =>
+    (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS, BUFFERS OFF) ${sql}`, params)).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
   const plan = await run();
   const time = /Execution Time: ([\d.]+) ms/.exec(plan);
-  const explained: Explained = { label, sql: sql.trim(), params, plan, scans: scansOf(plan), executionMs: time ? Number(time[1]) : null };
+  const explained: Explained = {
+    label,
+    sql: sql.trim(),
+    params,
+    plan,
+    scans: scansOf(plan),
+    executionMs: time ? Number(time[1]) : null,
+  };
   if (!inTransaction && explained.scans.ok && explained.scans.seq.length > 0) {
     await db.query('BEGIN');
     try {
@@ -92,12 +126,17 @@ async function explain(db: pg.ClientBase, label: string, sql: string, params: un
 
 async function resetSequences(db: pg.ClientBase, dataset: Dataset) {
   await restoreDataset(db, dataset.seededMax);
-  await db.query(`SELECT setval(pg_get_serial_sequence('mentor_worklet_assignments', 'id'), $1)`, [dataset.seededMax.assignments]);
+  await db.query(`SELECT setval(pg_get_serial_sequence('mentor_worklet_assignments', 'id'), $1)`, [
+    dataset.seededMax.assignments,
+  ]);
   await db.query(`SELECT setval(pg_get_serial_sequence('assignment_events', 'id'), $1)`, [dataset.seededMax.events]);
 }
 
 function shortSql(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/"public"\./g, '').trim();
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/"public"\./g, '')
+    .trim();
 }
 
 /** Prisma's statements, one line per statement; parameters shown separately. */
@@ -121,8 +160,11 @@ async function main() {
   const caller = createCaller(createContextInner({ db: recorder.db.prisma, user: admin }));
   const pgVersion = String((await db.query('SHOW server_version')).rows[0]?.server_version);
   tableRows = new Map(
-    (await db.query<{ name: string; rows: number }>(`SELECT relname AS name, greatest(reltuples, 0)::bigint::int AS rows FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`))
-      .rows.map((r) => [r.name, r.rows]),
+    (
+      await db.query<{ name: string; rows: number }>(
+        `SELECT relname AS name, greatest(reltuples, 0)::bigint::int AS rows FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`,
+      )
+    ).rows.map((r) => [r.name, r.rows]),
   );
   const sections: Section[] = [];
 
@@ -147,15 +189,33 @@ async function main() {
       }
     })();
     const samples: { workload: string; title: string; call: Call }[] = [
-      { workload: 'worklet-mentors', title: `a worklet's active mentors (${activeByWorklet.get(workletId) ?? 0} active)`, call: { procedure: 'assignments.workletMentors', type: 'query', input: { workletId } } },
-      { workload: 'mentor-worklets', title: `a mentor's active worklets (median mentor: ${mentorCount} active)`, call: { procedure: 'assignments.mentorWorklets', type: 'query', input: { mentorId } } },
-      { workload: 'cards', title: 'card page of 50, no filter (first page)', call: { procedure: 'worklets.list', type: 'query', input: { limit: pageSize } } },
       {
-        workload: 'cards-needs-primary', title: 'card page of 50, status=active & needs_primary (first page)',
-        call: { procedure: 'worklets.list', type: 'query', input: { limit: pageSize, status: 'active', coverage: 'needs_primary' } },
+        workload: 'worklet-mentors',
+        title: `a worklet's active mentors (${activeByWorklet.get(workletId) ?? 0} active)`,
+        call: { procedure: 'assignments.workletMentors', type: 'query', input: { workletId } },
       },
       {
-        workload: 'cards-by-mentor', title: `card page of 50, mentorId filter (median mentor: ${mentorCount} active)`,
+        workload: 'mentor-worklets',
+        title: `a mentor's active worklets (median mentor: ${mentorCount} active)`,
+        call: { procedure: 'assignments.mentorWorklets', type: 'query', input: { mentorId } },
+      },
+      {
+        workload: 'cards',
+        title: 'card page of 50, no filter (first page)',
+        call: { procedure: 'worklets.list', type: 'query', input: { limit: pageSize } },
+      },
+      {
+        workload: 'cards-needs-primary',
+        title: 'card page of 50, status=active & needs_primary (first page)',
+        call: {
+          procedure: 'worklets.list',
+          type: 'query',
+          input: { limit: pageSize, status: 'active', coverage: 'needs_primary' },
+        },
+      },
+      {
+        workload: 'cards-by-mentor',
+        title: `card page of 50, mentorId filter (median mentor: ${mentorCount} active)`,
         call: { procedure: 'worklets.list', type: 'query', input: { limit: pageSize, mentorId } },
       },
       { workload: 'assign', title: 'assign a mentor (a new pair)', call: assignCall },
@@ -166,7 +226,13 @@ async function main() {
 
     for (const sample of samples) {
       log(sample.workload);
-      const section: Section = { workload: sample.workload, title: sample.title, input: sample.call.input, worklets: [], baseline: [] };
+      const section: Section = {
+        workload: sample.workload,
+        title: sample.title,
+        input: sample.call.input,
+        worklets: [],
+        baseline: [],
+      };
       const { statements, error } = await recorder.record(() => invoke(caller, sample.call));
       if (error) throw new Error(`${sample.workload}: the sample call failed: ${(error as Error).message}`);
       const real = statements.filter((s) => !controlStatement.test(s.text));
@@ -177,7 +243,8 @@ async function main() {
         await resetSequences(db, dataset);
         await db.query('BEGIN');
         try {
-          for (const [i, s] of real.entries()) section.worklets.push(await explain(db, labelOf(s, i), s.text, s.values, true));
+          for (const [i, s] of real.entries())
+            section.worklets.push(await explain(db, labelOf(s, i), s.text, s.values, true));
         } finally {
           await db.query('ROLLBACK');
           await resetSequences(db, dataset);
@@ -192,11 +259,27 @@ async function main() {
     log('session lookup');
     const secret = randomBytes(32).toString('base64url');
     const auth = createAuth({ prisma: recorder.db.prisma, baseURL: 'http://localhost:3000', secret });
-    const signIn = await auth.api.signInEmail({ body: { email: admin.email, password }, asResponse: true, headers: new Headers({ origin: 'http://localhost:3000' }) });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const { statements: sessionStatements } = await recorder.record(() => auth.api.getSession({ headers: new Headers({ cookie }) }));
-    const session: Section = { workload: 'session lookup', title: 'better-auth getSession (every API request on the HTTP path)', input: { cookie: 'worklets.session_token=…' }, worklets: [], baseline: [] };
-    for (const [i, s] of sessionStatements.filter((s) => !controlStatement.test(s.text)).entries()) session.worklets.push(await explain(db, labelOf(s, i), s.text, s.values));
+    const signIn = await auth.api.signInEmail({
+      body: { email: admin.email, password },
+      asResponse: true,
+      headers: new Headers({ origin: 'http://localhost:3000' }),
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const { statements: sessionStatements } = await recorder.record(() =>
+      auth.api.getSession({ headers: new Headers({ cookie }) }),
+    );
+    const session: Section = {
+      workload: 'session lookup',
+      title: 'better-auth getSession (every API request on the HTTP path)',
+      input: { cookie: 'worklets.session_token=…' },
+      worklets: [],
+      baseline: [],
+    };
+    for (const [i, s] of sessionStatements.filter((s) => !controlStatement.test(s.text)).entries())
+      session.worklets.push(await explain(db, labelOf(s, i), s.text, s.values));
     sections.push(session);
     await recorder.db.prisma.session.deleteMany({ where: { userId: admin.id } });
   } finally {
@@ -209,11 +292,18 @@ async function main() {
   writeFileSync(outputFile, render(sections, dataset, pgVersion, prepared.description));
   console.log('');
   for (const s of sections) {
-    for (const [side, list] of [['worklets', s.worklets], ['baseline', s.baseline]] as const) {
+    for (const [side, list] of [
+      ['worklets', s.worklets],
+      ['baseline', s.baseline],
+    ] as const) {
       for (const e of list) {
         const path = e.scans.verdict === 'index' ? e.scans.index.join('; ') : e.scans.verdict;
-        const grown = e.grownPlan ? ` (once it grows: ${e.grownPlan.scans.index.join('; ') || e.grownPlan.scans.verdict})` : '';
-        console.log(`${e.scans.ok ? 'ok  ' : 'SLOW'} ${s.workload.padEnd(20)} ${side.padEnd(8)} ${e.label.padEnd(46)} ${(e.executionMs?.toFixed(2) ?? '-').padStart(7)} ms  ${path}${grown}`);
+        const grown = e.grownPlan
+          ? ` (once it grows: ${e.grownPlan.scans.index.join('; ') || e.grownPlan.scans.verdict})`
+          : '';
+        console.log(
+          `${e.scans.ok ? 'ok  ' : 'SLOW'} ${s.workload.padEnd(20)} ${side.padEnd(8)} ${e.label.padEnd(46)} ${(e.executionMs?.toFixed(2) ?? '-').padStart(7)} ms  ${path}${grown}`,
+        );
       }
     }
   }
@@ -222,7 +312,12 @@ async function main() {
   process.exit(0);
 }
 
-async function explainBaseline(db: pg.ClientBase, call: Call, actorId: number, actorName: string): Promise<Explained[]> {
+async function explainBaseline(
+  db: pg.ClientBase,
+  call: Call,
+  actorId: number,
+  actorName: string,
+): Promise<Explained[]> {
   const input = call.input as Record<string, number | string | undefined>;
   const out: Explained[] = [];
   switch (call.procedure) {
@@ -230,12 +325,16 @@ async function explainBaseline(db: pg.ClientBase, call: Call, actorId: number, a
       out.push(await explain(db, '1. SELECT mentor_worklet_assignments + users', workletMentorsSql, [input.workletId]));
       break;
     case 'assignments.mentorWorklets':
-      out.push(await explain(db, '1. SELECT mentor_worklet_assignments + worklets', mentorWorkletsSql, [input.mentorId]));
+      out.push(
+        await explain(db, '1. SELECT mentor_worklet_assignments + worklets', mentorWorkletsSql, [input.mentorId]),
+      );
       break;
     case 'worklets.list': {
       const page = cardPageQuery(input as never, Number(input.limit));
       out.push(await explain(db, '1. SELECT worklets (page)', page.text, page.values));
-      const ids = (await db.query<{ id: number }>(page.text, page.values)).rows.slice(0, Number(input.limit)).map((r) => r.id);
+      const ids = (await db.query<{ id: number }>(page.text, page.values)).rows
+        .slice(0, Number(input.limit))
+        .map((r) => r.id);
       out.push(await explain(db, '2. SELECT mentor_worklet_assignments + users', cardMentorsSql, [ids]));
       break;
     }
@@ -244,18 +343,55 @@ async function explainBaseline(db: pg.ClientBase, call: Call, actorId: number, a
       await db.query('BEGIN');
       try {
         out.push(await explain(db, '1. SELECT worklets FOR UPDATE', lockWorkletSql, [workletId], true));
-        out.push(await explain(db, '2. SELECT mentor_worklet_assignments + users', workletAssignmentsSql, [workletId], true));
+        out.push(
+          await explain(db, '2. SELECT mentor_worklet_assignments + users', workletAssignmentsSql, [workletId], true),
+        );
         out.push(await explain(db, '3. SELECT users (the mentor)', mentorForAssignSql, [mentorId], true));
-        const primary = (await db.query(`SELECT 1 FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active`, [workletId])).rowCount;
+        const primary = (
+          await db.query(
+            `SELECT 1 FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active`,
+            [workletId],
+          )
+        ).rowCount;
         const role = primary ? 'Secondary' : 'Primary';
-        out.push(await explain(db, '4. INSERT mentor_worklet_assignments', insertAssignmentSql, [mentorId, workletId, role, actorId], true));
-        const id = Number((await db.query(`SELECT currval(pg_get_serial_sequence('mentor_worklet_assignments', 'id')) AS id`)).rows[0].id);
+        out.push(
+          await explain(
+            db,
+            '4. INSERT mentor_worklet_assignments',
+            insertAssignmentSql,
+            [mentorId, workletId, role, actorId],
+            true,
+          ),
+        );
+        const id = Number(
+          (await db.query(`SELECT currval(pg_get_serial_sequence('mentor_worklet_assignments', 'id')) AS id`)).rows[0]
+            .id,
+        );
         const mentor = (await db.query('SELECT name, email FROM users WHERE id = $1', [mentorId])).rows[0];
-        out.push(await explain(db, '5. INSERT assignment_events', insertEventsSql, [
-          [id], [workletId], [mentorId], [mentor.name], [mentor.email], [actorId], [actorName], ['assigned'], [null], [role],
-        ], true));
+        out.push(
+          await explain(
+            db,
+            '5. INSERT assignment_events',
+            insertEventsSql,
+            [
+              [id],
+              [workletId],
+              [mentorId],
+              [mentor.name],
+              [mentor.email],
+              [actorId],
+              [actorName],
+              ['assigned'],
+              [null],
+              [role],
+            ],
+            true,
+          ),
+        );
         out.push(await explain(db, '6. UPDATE worklets (legacy mentor_id)', syncLegacyMentorSql, [workletId], true));
-        out.push(await explain(db, '7. SELECT mentor_worklet_assignments + users', workletMentorsSql, [workletId], true));
+        out.push(
+          await explain(db, '7. SELECT mentor_worklet_assignments + users', workletMentorsSql, [workletId], true),
+        );
       } finally {
         await db.query('ROLLBACK');
       }
@@ -273,11 +409,15 @@ function render(sections: Section[], dataset: Dataset, pgVersion: string, databa
   lines.push('Generated by `pnpm --filter @worklets/bench explain` (apps/bench/src/explain.ts). Do not edit by hand.');
   lines.push('');
   lines.push(`- Generated: ${new Date().toISOString()}`);
-  lines.push(`- Dataset: ${size.worklets.toLocaleString('en-US')} worklets, ${size.mentors.toLocaleString('en-US')} mentors, ${size.students.toLocaleString('en-US')} students, ` +
-    `${dataset.counts.assignments.toLocaleString('en-US')} assignments (${dataset.counts.activeAssignments.toLocaleString('en-US')} active), ${dataset.counts.events.toLocaleString('en-US')} events`);
+  lines.push(
+    `- Dataset: ${size.worklets.toLocaleString('en-US')} worklets, ${size.mentors.toLocaleString('en-US')} mentors, ${size.students.toLocaleString('en-US')} students, ` +
+      `${dataset.counts.assignments.toLocaleString('en-US')} assignments (${dataset.counts.activeAssignments.toLocaleString('en-US')} active), ${dataset.counts.events.toLocaleString('en-US')} events`,
+  );
   lines.push(`- Database: ${database}, PostgreSQL ${pgVersion}; tables VACUUM ANALYZEd after loading`);
-  lines.push('- Worklets: the statements Prisma sent for one in-process call (`createCaller`), with their parameters, EXPLAIN (ANALYZE) each. ' +
-    'BEGIN/COMMIT are left out; writes are replayed in order in a transaction that is rolled back.');
+  lines.push(
+    '- Worklets: the statements Prisma sent for one in-process call (`createCaller`), with their parameters, EXPLAIN (ANALYZE) each. ' +
+      'BEGIN/COMMIT are left out; writes are replayed in order in a transaction that is rolled back.',
+  );
   lines.push('- Baseline: the hand-written SQL of apps/bench/src/baseline-sql.ts with the same inputs.');
   lines.push('');
   lines.push('## Summary: does every query path use an index?');
@@ -285,26 +425,42 @@ function render(sections: Section[], dataset: Dataset, pgVersion: string, databa
   lines.push('| workload | server | statement | execution ms | access path | index? |');
   lines.push('|---|---|---|---:|---|---|');
   for (const s of sections) {
-    for (const [side, list] of [['worklets', s.worklets], ['baseline', s.baseline]] as const) {
+    for (const [side, list] of [
+      ['worklets', s.worklets],
+      ['baseline', s.baseline],
+    ] as const) {
       for (const e of list) {
-        const grown = e.grownPlan ? [`once the table grows: ${e.grownPlan.scans.index.join(', ') || e.grownPlan.scans.verdict}`] : [];
-        const path = [...e.scans.index, ...(e.scans.verdict === 'index' ? [] : [e.scans.verdict]), ...grown].join('<br>');
-        lines.push(`| ${s.workload} | ${side} | ${e.label} | ${e.executionMs?.toFixed(3) ?? '-'} | ${path} | ${e.scans.ok ? 'yes' : '**NO**'} |`);
+        const grown = e.grownPlan
+          ? [`once the table grows: ${e.grownPlan.scans.index.join(', ') || e.grownPlan.scans.verdict}`]
+          : [];
+        const path = [...e.scans.index, ...(e.scans.verdict === 'index' ? [] : [e.scans.verdict]), ...grown].join(
+          '<br>',
+        );
+        lines.push(
+          `| ${s.workload} | ${side} | ${e.label} | ${e.executionMs?.toFixed(3) ?? '-'} | ${path} | ${e.scans.ok ? 'yes' : '**NO**'} |`,
+        );
       }
     }
   }
   lines.push('');
-  const notOk = sections.flatMap((s) => [...s.worklets, ...s.baseline].filter((e) => !e.scans.ok).map((e) => `${s.workload}: ${e.label}`));
-  lines.push(notOk.length
-    ? `**Statements that scan a large table (over ${bigTable.toLocaleString('en-US')} rows) sequentially:** ${notOk.join('; ')}`
-    : `Every statement of every workload reads large tables (over ${bigTable.toLocaleString('en-US')} rows) through an index; sequential scans, if any, are of small tables.`);
+  const notOk = sections.flatMap((s) =>
+    [...s.worklets, ...s.baseline].filter((e) => !e.scans.ok).map((e) => `${s.workload}: ${e.label}`),
+  );
+  lines.push(
+    notOk.length
+      ? `**Statements that scan a large table (over ${bigTable.toLocaleString('en-US')} rows) sequentially:** ${notOk.join('; ')}`
+      : `Every statement of every workload reads large tables (over ${bigTable.toLocaleString('en-US')} rows) through an index; sequential scans, if any, are of small tables.`,
+  );
   lines.push('');
   for (const s of sections) {
     lines.push(`## ${s.workload}: ${s.title}`);
     lines.push('');
     lines.push(`Input: \`${JSON.stringify(s.input)}\``);
     lines.push('');
-    for (const [side, list] of [['Worklets (Prisma)', s.worklets], ['Baseline (hand-written SQL)', s.baseline]] as const) {
+    for (const [side, list] of [
+      ['Worklets (Prisma)', s.worklets],
+      ['Baseline (hand-written SQL)', s.baseline],
+    ] as const) {
       if (!list.length) continue;
       lines.push(`### ${side}`);
       lines.push('');
@@ -322,7 +478,9 @@ function render(sections: Section[], dataset: Dataset, pgVersion: string, databa
         lines.push('```');
         lines.push('');
         if (e.grownPlan) {
-          lines.push('The same statement with `SET LOCAL enable_seqscan = off` (the path the planner takes once the small table grows):');
+          lines.push(
+            'The same statement with `SET LOCAL enable_seqscan = off` (the path the planner takes once the small table grows):',
+          );
           lines.push('');
           lines.push('```');
           lines.push(e.grownPlan.plan);

@@ -8,8 +8,8 @@
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 import type { DatasetFacts } from './dataset.ts';
-import { cpuDelta, machineBusySeconds, type CpuSample, type RunningServer } from './servers.ts';
-import { toHttp, type Call, type Workload } from './workloads.ts';
+import { type CpuSample, cpuDelta, machineBusySeconds, type RunningServer } from './servers.ts';
+import { type Call, toHttp, type Workload } from './workloads.ts';
 
 export type Latency = { p50: number; p90: number; p99: number; max: number; mean: number };
 
@@ -60,7 +60,9 @@ export function summarize(samples: number[]): Latency {
 }
 
 function headersFor(server: RunningServer, call: Call): Record<string, string> {
-  return call.type === 'mutation' ? { ...server.headers, 'content-type': 'application/json', origin: server.origin } : { ...server.headers };
+  return call.type === 'mutation'
+    ? { ...server.headers, 'content-type': 'application/json', origin: server.origin }
+    : { ...server.headers };
 }
 
 export type LoadOptions = {
@@ -88,7 +90,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const databaseCpu = options.databaseCpu ?? (() => new Map<number, number>());
   const cpuBefore = {
-    server: server.child.cpuSeconds(), database: databaseCpu(), machine: machineBusySeconds(), self: process.cpuUsage(), at: performance.now(),
+    server: server.child.cpuSeconds(),
+    database: databaseCpu(),
+    machine: machineBusySeconds(),
+    self: process.cpuUsage(),
+    at: performance.now(),
   };
   let finish: (result: autocannon.Result) => void = () => {};
   let failed: (error: unknown) => void = () => {};
@@ -96,33 +102,42 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     finish = resolve;
     failed = reject;
   });
-  const instance = autocannon({
-    url: server.baseUrl,
-    connections,
-    duration: seconds,
-    timeout: options.timeoutSeconds ?? 10,
-    requests: [
-      {
-        setupRequest: (req, context) => {
-          const call = next();
-          const http = toHttp(call);
-          const ctx = context as Ctx;
-          ctx.mutation = call.type === 'mutation';
-          ctx.expectConflict = call.expectConflict === true;
-          return { ...req, method: http.method, path: http.path, body: http.body ?? '', headers: headersFor(server, call) };
+  const instance = autocannon(
+    {
+      url: server.baseUrl,
+      connections,
+      duration: seconds,
+      timeout: options.timeoutSeconds ?? 10,
+      requests: [
+        {
+          setupRequest: (req, context) => {
+            const call = next();
+            const http = toHttp(call);
+            const ctx = context as Ctx;
+            ctx.mutation = call.type === 'mutation';
+            ctx.expectConflict = call.expectConflict === true;
+            return {
+              ...req,
+              method: http.method,
+              path: http.path,
+              body: http.body ?? '',
+              headers: headersFor(server, call),
+            };
+          },
+          onResponse: (code, _body, context) => {
+            const ctx = context as Ctx;
+            if (!ctx.mutation) return;
+            if (ctx.expectConflict) {
+              duplicates.sent++;
+              if (code === 409) duplicates.got409++;
+              else duplicates.other[code] = (duplicates.other[code] ?? 0) + 1;
+            } else if (code === 409) fresh409++;
+          },
         },
-        onResponse: (code, _body, context) => {
-          const ctx = context as Ctx;
-          if (!ctx.mutation) return;
-          if (ctx.expectConflict) {
-            duplicates.sent++;
-            if (code === 409) duplicates.got409++;
-            else duplicates.other[code] = (duplicates.other[code] ?? 0) + 1;
-          } else if (code === 409) fresh409++;
-        },
-      },
-    ],
-  }, (error: unknown, result: autocannon.Result) => (error ? failed(error) : finish(result)));
+      ],
+    },
+    (error: unknown, result: autocannon.Result) => (error ? failed(error) : finish(result)),
+  );
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     latencies.push(responseTime);
     status[statusCode] = (status[statusCode] ?? 0) + 1;
@@ -147,7 +162,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const otherPct =
     cpuBefore.machine === null || machineAfter === null || cpuBefore.server === null || cpuAfter.server === null
       ? null
-      : Math.max(0, Math.round(((machineAfter - cpuBefore.machine - (cpuAfter.server - cpuBefore.server) - databaseSeconds - (self.user + self.system) / 1e6) / elapsed) * 100));
+      : Math.max(
+          0,
+          Math.round(
+            ((machineAfter -
+              cpuBefore.machine -
+              (cpuAfter.server - cpuBefore.server) -
+              databaseSeconds -
+              (self.user + self.system) / 1e6) /
+              elapsed) *
+              100,
+          ),
+        );
 
   const non2xx: Record<string, number> = {};
   for (const [code, count] of Object.entries(status)) if (!code.startsWith('2')) non2xx[code] = count;
@@ -167,7 +193,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     duplicates,
     fresh409,
     serverErrorLogLines: server.child.errorLines().length - errorLinesBefore,
-    cpuPercent: { server: pct(cpuBefore.server, cpuAfter.server), database: databasePct, loadGenerator: Math.round(((self.user + self.system) / 1e6 / elapsed) * 100), other: otherPct },
+    cpuPercent: {
+      server: pct(cpuBefore.server, cpuAfter.server),
+      database: databasePct,
+      loadGenerator: Math.round(((self.user + self.system) / 1e6 / elapsed) * 100),
+      other: otherPct,
+    },
   };
 }
 
@@ -195,7 +226,12 @@ export function send(server: RunningServer, call: Call, timeoutMs = 15_000): Pro
 }
 
 /** Latency of one request at a time (no queueing): the service time of the workload. */
-export async function probeUnloaded(server: RunningServer, workload: Workload, facts: DatasetFacts, count: number): Promise<Latency> {
+export async function probeUnloaded(
+  server: RunningServer,
+  workload: Workload,
+  facts: DatasetFacts,
+  count: number,
+): Promise<Latency> {
   const next = workload.generator(facts);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {

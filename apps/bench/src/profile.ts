@@ -58,7 +58,7 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   };
   const self = new Map<number, number>();
   // timeDeltas[i] is the time before sample i: attribute it to that sample's node.
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const fn = new Map<string, number>();
   const pkg = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -84,5 +84,11 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, micros]) => ({ name, ms: Math.round(micros / 1000), share: total ? micros / total : 0 }));
-  return { file, totalMs: Math.round(total / 1000), byPackage: rank(pkg), inclusiveByPackage: rank(inclusive), byFunction: rank(fn) };
+  return {
+    file,
+    totalMs: Math.round(total / 1000),
+    byPackage: rank(pkg),
+    inclusiveByPackage: rank(inclusive),
+    byFunction: rank(fn),
+  };
 }

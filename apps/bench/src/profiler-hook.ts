@@ -14,7 +14,9 @@ if (dir) {
   let running = false;
   let count = 0;
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   process.on('SIGUSR2', () => {
     if (!running) {
       running = true;

@@ -5,7 +5,7 @@
  * with child-guard.ts preloaded so it ends when the benchmark does. Every child is
  * stopped on exit, on SIGINT/SIGTERM and on errors.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -53,7 +53,16 @@ const started: Child[] = [];
 export function unexpectedExits(): string[] {
   return started
     .filter((c) => c.exited() && !c.stopping())
-    .map((c) => `${c.name} (pid ${c.pid}) ended unexpectedly (${c.exitReason()}); last output: ${c.output().filter((l) => l.trim()).slice(-8).join(' | ') || '(none)'}`);
+    .map(
+      (c) =>
+        `${c.name} (pid ${c.pid}) ended unexpectedly (${c.exitReason()}); last output: ${
+          c
+            .output()
+            .filter((l) => l.trim())
+            .slice(-8)
+            .join(' | ') || '(none)'
+        }`,
+    );
 }
 
 export type StartOptions = {
@@ -166,11 +175,13 @@ export async function startChild(options: StartOptions): Promise<{ child: Child;
   collect(proc.stderr!);
   let reason: string | null = null;
   let stopping = false;
-  const exit = new Promise<void>((resolve) => proc.once('exit', (code, signal) => {
-    reason = signal ? `signal ${signal}` : `code ${code}`;
-    children.delete(proc);
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      reason = signal ? `signal ${signal}` : `code ${code}`;
+      children.delete(proc);
+      resolve();
+    }),
+  );
 
   const child: Child = {
     name: options.name,
@@ -195,7 +206,10 @@ export async function startChild(options: StartOptions): Promise<{ child: Child;
   const timeoutMs = options.timeoutMs ?? 90_000;
   try {
     const match = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new BenchError(`${options.name} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new BenchError(`${options.name} did not start within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       onLine = (line) => {
         const m = options.ready.exec(line);
         if (m) {
@@ -281,7 +295,11 @@ export async function startWorklets(options: WorkletsServerOptions): Promise<Omi
   return { name: 'worklets', child, baseUrl: `http://127.0.0.1:${port}`, origin: `http://localhost:${port}` };
 }
 
-export async function startBaseline(options: { databaseUrl: string; poolSize: number; actor: { id: number; name: string } }): Promise<RunningServer> {
+export async function startBaseline(options: {
+  databaseUrl: string;
+  poolSize: number;
+  actor: { id: number; name: string };
+}): Promise<RunningServer> {
   const port = await freePort();
   const { child } = await startChild({
     name: 'baseline server',
@@ -314,7 +332,10 @@ export async function signIn(server: Omit<RunningServer, 'headers'>, email: stri
     throw new BenchError(`sign-in request failed: ${(error as Error).message}`);
   }
   if (!res.ok) throw new BenchError(`sign-in failed (${res.status}): ${(await res.text()).slice(0, 200)}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   if (!cookie.includes('worklets.session_token')) throw new BenchError('sign-in returned no session cookie');
   return cookie;
 }

@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import type { SessionUser } from '@worklets/api';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { createPrismaClient } from '@worklets/db';
-import { BenchError, ensureDataset, fullSize, quickSize, redact, type Dataset } from './dataset.ts';
-import { killAllChildren, startChild, unexpectedExits, type Child } from './servers.ts';
-import { workloads, type Workload } from './workloads.ts';
+import { BenchError, type Dataset, ensureDataset, fullSize, quickSize, redact } from './dataset.ts';
+import { type Child, killAllChildren, startChild, unexpectedExits } from './servers.ts';
+import { type Workload, workloads } from './workloads.ts';
 
 export const defaultDatabaseUrl = 'postgresql://postgres@127.0.0.1:5432/worklets_bench';
 
@@ -42,6 +42,7 @@ const usage = `usage: pnpm bench [--quick] [--duration S] [--connections N] [--w
 environment: BENCH_DATABASE_URL (default ${defaultDatabaseUrl}; --quick uses worklets_bench_quick)`;
 
 export function parseOptions(argv: string[]): Options {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: the type is parseArgs' result, set in the try below
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,19 +71,27 @@ export function parseOptions(argv: string[]): Options {
   const number = (raw: string | undefined, fallback: number, min: number, max: number, name: string) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) throw new BenchError(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new BenchError(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
     return n;
   };
   const quick = values.quick;
   let selected = workloads;
   if (values.only) {
-    const names = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = names.filter((n) => !workloads.some((w) => w.name === n));
-    if (unknown.length) throw new BenchError(`unknown workload(s): ${unknown.join(', ')} (known: ${workloads.map((w) => w.name).join(', ')})`);
+    if (unknown.length)
+      throw new BenchError(
+        `unknown workload(s): ${unknown.join(', ')} (known: ${workloads.map((w) => w.name).join(', ')})`,
+      );
     selected = workloads.filter((w) => names.includes(w.name));
   }
   let databaseUrl = process.env.BENCH_DATABASE_URL || defaultDatabaseUrl;
-  if (!process.env.BENCH_DATABASE_URL && quick) databaseUrl = databaseUrl.replace(/\/worklets_bench$/, '/worklets_bench_quick');
+  if (!process.env.BENCH_DATABASE_URL && quick)
+    databaseUrl = databaseUrl.replace(/\/worklets_bench$/, '/worklets_bench_quick');
   try {
     const u = new URL(databaseUrl);
     if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') throw new Error('not postgresql://');
@@ -129,7 +138,12 @@ export async function prepareDatabase(options: Options, log: (line: string) => v
   const size = options.quick ? quickSize : fullSize;
   if (!options.embedded) {
     const dataset = await ensureDataset({ url: options.databaseUrl, size, reseed: options.reseed, log });
-    return { url: options.databaseUrl, dataset, description: `PostgreSQL ${redact(options.databaseUrl)}`, embedded: null };
+    return {
+      url: options.databaseUrl,
+      dataset,
+      description: `PostgreSQL ${redact(options.databaseUrl)}`,
+      embedded: null,
+    };
   }
   log('starting the embedded database (PGlite, in memory)');
   const { child, match } = await startChild({

@@ -8,8 +8,8 @@
 import { createCaller, createContextInner, type SessionUser } from '@worklets/api';
 import { createAuth } from '@worklets/auth';
 import { createPrismaClient, type Database } from '@worklets/db';
-import { restoreDataset, type Dataset } from './dataset.ts';
-import { seededRandom, type Call, type Workload } from './workloads.ts';
+import { type Dataset, restoreDataset } from './dataset.ts';
+import { type Call, seededRandom, type Workload } from './workloads.ts';
 
 export type Statement = { text: string; values: unknown[] };
 
@@ -72,7 +72,9 @@ type Caller = ReturnType<typeof createCaller>;
 /** Calls `call.procedure` ("a.b") on a tRPC caller. */
 export function invoke(caller: Caller, call: Call): Promise<unknown> {
   const [group, name] = call.procedure.split('.') as [string, string];
-  const procedure = (caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[group]![name]!;
+  const procedure = (caller as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>)[group]![
+    name
+  ]!;
   return procedure(call.input);
 }
 
@@ -148,14 +150,23 @@ export async function countStatements(options: CountOptions): Promise<StatementC
       };
     }
 
-    const auth = createAuth({ prisma: recorder.db.prisma, baseURL: options.session.baseURL, secret: options.session.secret });
+    const auth = createAuth({
+      prisma: recorder.db.prisma,
+      baseURL: options.session.baseURL,
+      secret: options.session.secret,
+    });
     const headers = new Headers({ cookie: options.session.cookie });
     const first = await auth.api.getSession({ headers });
     if (!first) throw new Error('the session cookie was not accepted in-process (getSession returned null)');
     let statements = 0;
     const started = performance.now();
-    for (let i = 0; i < options.calls; i++) statements += (await recorder.count(() => auth.api.getSession({ headers }))).statements;
-    const session = { calls: options.calls, perCall: statements / options.calls, msPerCall: (performance.now() - started) / options.calls };
+    for (let i = 0; i < options.calls; i++)
+      statements += (await recorder.count(() => auth.api.getSession({ headers }))).statements;
+    const session = {
+      calls: options.calls,
+      perCall: statements / options.calls,
+      msPerCall: (performance.now() - started) / options.calls,
+    };
     return { byWorkload, session };
   } finally {
     await restoreDataset(recorder.db.pool, options.dataset.seededMax).catch(() => {});

@@ -4,7 +4,7 @@
  * baseline), as in-process `createCaller` calls for counting SQL statements, and as
  * sample calls for EXPLAIN.
  */
-import { pairKey, type DatasetFacts } from './dataset.ts';
+import { type DatasetFacts, pairKey } from './dataset.ts';
 
 export type Call = {
   procedure: 'assignments.workletMentors' | 'assignments.mentorWorklets' | 'worklets.list' | 'assignments.assign';
@@ -14,7 +14,14 @@ export type Call = {
   expectConflict?: boolean;
 };
 
-export type WorkloadName = 'worklet-mentors' | 'mentor-worklets' | 'cards' | 'cards-needs-primary' | 'cards-by-mentor' | 'assign' | 'mixed';
+export type WorkloadName =
+  | 'worklet-mentors'
+  | 'mentor-worklets'
+  | 'cards'
+  | 'cards-needs-primary'
+  | 'cards-by-mentor'
+  | 'assign'
+  | 'mixed';
 
 export type Workload = {
   name: WorkloadName;
@@ -49,19 +56,29 @@ function cursor(facts: DatasetFacts, random: () => number): number | undefined {
 }
 
 const workletMentors = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'assignments.workletMentors', type: 'query', input: { workletId: between(1, facts.workletCount, random) },
+  procedure: 'assignments.workletMentors',
+  type: 'query',
+  input: { workletId: between(1, facts.workletCount, random) },
 });
 const mentorWorklets = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'assignments.mentorWorklets', type: 'query', input: { mentorId: pick(facts.mentorIds, random) },
+  procedure: 'assignments.mentorWorklets',
+  type: 'query',
+  input: { mentorId: pick(facts.mentorIds, random) },
 });
 const cards = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list', type: 'query', input: { limit: pageSize, cursor: cursor(facts, random) },
+  procedure: 'worklets.list',
+  type: 'query',
+  input: { limit: pageSize, cursor: cursor(facts, random) },
 });
 const cardsNeedsPrimary = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list', type: 'query', input: { limit: pageSize, status: 'active', coverage: 'needs_primary', cursor: cursor(facts, random) },
+  procedure: 'worklets.list',
+  type: 'query',
+  input: { limit: pageSize, status: 'active', coverage: 'needs_primary', cursor: cursor(facts, random) },
 });
 const cardsByMentor = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list', type: 'query', input: { limit: pageSize, mentorId: pick(facts.activeMentorIds, random) },
+  procedure: 'worklets.list',
+  type: 'query',
+  input: { limit: pageSize, mentorId: pick(facts.activeMentorIds, random) },
 });
 
 /**
@@ -74,7 +91,12 @@ function assignGenerator(facts: DatasetFacts, random: () => number): () => Call 
   return () => {
     if (random() < 0.2) {
       const [mentorId, workletId] = pick(facts.activePairs, random);
-      return { procedure: 'assignments.assign', type: 'mutation', input: { workletId, mentorId }, expectConflict: true };
+      return {
+        procedure: 'assignments.assign',
+        type: 'mutation',
+        input: { workletId, mentorId },
+        expectConflict: true,
+      };
     }
     for (;;) {
       const mentorId = pick(facts.activeMentorIds, random);
@@ -83,28 +105,66 @@ function assignGenerator(facts: DatasetFacts, random: () => number): () => Call 
       if (facts.seededPairs.has(key)) continue;
       const again = sent.has(key);
       sent.add(key);
-      return { procedure: 'assignments.assign', type: 'mutation', input: { workletId, mentorId }, expectConflict: again };
+      return {
+        procedure: 'assignments.assign',
+        type: 'mutation',
+        input: { workletId, mentorId },
+        expectConflict: again,
+      };
     }
   };
 }
 
 const reads = [workletMentors, mentorWorklets, cards, cardsNeedsPrimary, cardsByMentor];
 
-const single = (draw: (facts: DatasetFacts, random: () => number) => Call) => (facts: DatasetFacts, random: () => number = Math.random) => () =>
-  draw(facts, random);
+const single =
+  (draw: (facts: DatasetFacts, random: () => number) => Call) =>
+  (facts: DatasetFacts, random: () => number = Math.random) =>
+  () =>
+    draw(facts, random);
 
 export const workloads: Workload[] = [
-  { name: 'worklet-mentors', title: "a worklet's active mentors", kind: 'read', cardPage: false, generator: single(workletMentors) },
-  { name: 'mentor-worklets', title: "a mentor's active worklets", kind: 'read', cardPage: false, generator: single(mentorWorklets) },
-  { name: 'cards', title: 'card page of 50, no filter', kind: 'read', cardPage: true, generator: single(cards) },
-  { name: 'cards-needs-primary', title: 'card page of 50, status=active & needs_primary', kind: 'read', cardPage: true, generator: single(cardsNeedsPrimary) },
-  { name: 'cards-by-mentor', title: 'card page of 50, mentorId filter', kind: 'read', cardPage: true, generator: single(cardsByMentor) },
   {
-    name: 'assign', title: 'assign a mentor (20% duplicates)', kind: 'write', cardPage: false,
+    name: 'worklet-mentors',
+    title: "a worklet's active mentors",
+    kind: 'read',
+    cardPage: false,
+    generator: single(workletMentors),
+  },
+  {
+    name: 'mentor-worklets',
+    title: "a mentor's active worklets",
+    kind: 'read',
+    cardPage: false,
+    generator: single(mentorWorklets),
+  },
+  { name: 'cards', title: 'card page of 50, no filter', kind: 'read', cardPage: true, generator: single(cards) },
+  {
+    name: 'cards-needs-primary',
+    title: 'card page of 50, status=active & needs_primary',
+    kind: 'read',
+    cardPage: true,
+    generator: single(cardsNeedsPrimary),
+  },
+  {
+    name: 'cards-by-mentor',
+    title: 'card page of 50, mentorId filter',
+    kind: 'read',
+    cardPage: true,
+    generator: single(cardsByMentor),
+  },
+  {
+    name: 'assign',
+    title: 'assign a mentor (20% duplicates)',
+    kind: 'write',
+    cardPage: false,
     generator: (facts, random = Math.random) => assignGenerator(facts, random),
   },
   {
-    name: 'mixed', title: 'mixed: 90% reads / 10% assign', kind: 'mixed', cardPage: false,
+    name: 'mixed',
+    title: 'mixed: 90% reads / 10% assign',
+    kind: 'mixed',
+    cardPage: false,
     generator: (facts, random = Math.random) => {
       const write = assignGenerator(facts, random);
       return () => (random() < 0.1 ? write() : pick(reads, random)(facts, random));
@@ -117,6 +177,7 @@ export type HttpRequest = { method: 'GET' | 'POST'; path: string; body?: string 
 /** The tRPC URL shape (superjson wraps the input in {"json": ...}). */
 export function toHttp(call: Call): HttpRequest {
   const input = JSON.stringify({ json: call.input });
-  if (call.type === 'query') return { method: 'GET', path: `/api/trpc/${call.procedure}?input=${encodeURIComponent(input)}` };
+  if (call.type === 'query')
+    return { method: 'GET', path: `/api/trpc/${call.procedure}?input=${encodeURIComponent(input)}` };
   return { method: 'POST', path: `/api/trpc/${call.procedure}`, body: input };
 }

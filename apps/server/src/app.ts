@@ -8,11 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContextInner, errorLog, type SessionUser } from '@worklets/api';
 import { toTRPCError } from '@worklets/api/errors';
 import type { Auth } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import type { ServerConfig } from './config.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -45,7 +45,10 @@ function databaseUnavailable(error: unknown): boolean {
 }
 
 export function createApp({ config, prisma, auth, log = (line) => console.log(line) }: AppOptions) {
-  const allowedOrigins = new Set([new URL(config.publicUrl).origin, ...config.trustedOrigins.map((o) => new URL(o).origin)]);
+  const allowedOrigins = new Set([
+    new URL(config.publicUrl).origin,
+    ...config.trustedOrigins.map((o) => new URL(o).origin),
+  ]);
   const signInLimiter = new RateLimiter(config.signInPerMinute);
   const userWriteLimiter = new RateLimiter(config.writesPerMinute);
   const ipWriteLimiter = new RateLimiter(config.writesPerMinute * 4);
@@ -55,7 +58,9 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
 
   errorLog.write = (ref, error, path) => {
     const cause = error.cause ?? error;
-    log(`error ref=${ref} path=${path ?? '-'} ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+    log(
+      `error ref=${ref} path=${path ?? '-'} ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
+    );
   };
 
   const trpcHandler = createHTTPHandler({
@@ -64,11 +69,20 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
     maxBodySize: config.maxBodyBytes,
     maxBatchSize: config.maxBatchSize,
     createContext: ({ req }) =>
-      createContextInner({ db: prisma, user: (req as AppRequest).worklets?.user ?? null, onUserChanged: sessions.forgetUser }),
+      createContextInner({
+        db: prisma,
+        user: (req as AppRequest).worklets?.user ?? null,
+        onUserChanged: sessions.forgetUser,
+      }),
   });
 
   const tooMany = (res: ServerResponse, seconds: number) =>
-    sendJson(res, 429, { error: { message: `Too many requests. Try again in ${seconds} s.`, code: 'TOO_MANY_REQUESTS' } }, { 'retry-after': String(seconds) });
+    sendJson(
+      res,
+      429,
+      { error: { message: `Too many requests. Try again in ${seconds} s.`, code: 'TOO_MANY_REQUESTS' } },
+      { 'retry-after': String(seconds) },
+    );
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -79,18 +93,33 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
       if (isApi && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
         const origin = req.headers.origin;
         if (!origin || !allowedOrigins.has(origin)) {
-          sendJson(res, 403, { error: { message: 'Cross-site request refused: this request must come from the Worklets app.', code: 'FORBIDDEN' } });
+          sendJson(res, 403, {
+            error: {
+              message: 'Cross-site request refused: this request must come from the Worklets app.',
+              code: 'FORBIDDEN',
+            },
+          });
           return;
         }
         // A chunked body has no Content-Length to check against the limit below, and the
         // sign-in routes would read it whole: bodies must declare their length.
         if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
-          sendJson(res, 411, { error: { message: 'Send the request body with a Content-Length.', code: 'LENGTH_REQUIRED' } });
+          sendJson(res, 411, {
+            error: { message: 'Send the request body with a Content-Length.', code: 'LENGTH_REQUIRED' },
+          });
           return;
         }
-        const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (contentType !== 'application/json' && !(contentType === '' && Number(req.headers['content-length'] ?? 0) === 0)) {
-          sendJson(res, 415, { error: { message: 'Send JSON (content-type: application/json).', code: 'UNSUPPORTED_MEDIA_TYPE' } });
+        const contentType = String(req.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase();
+        if (
+          contentType !== 'application/json' &&
+          !(contentType === '' && Number(req.headers['content-length'] ?? 0) === 0)
+        ) {
+          sendJson(res, 415, {
+            error: { message: 'Send JSON (content-type: application/json).', code: 'UNSUPPORTED_MEDIA_TYPE' },
+          });
           return;
         }
         const length = Number(req.headers['content-length'] ?? 0);
@@ -125,15 +154,23 @@ export function createApp({ config, prisma, auth, log = (line) => console.log(li
 
       if (url === '/healthz') return sendJson(res, 200, { ok: true });
       if (isApi) return sendJson(res, 404, { error: { message: 'Not found', code: 'NOT_FOUND' } });
-      if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { error: { message: 'Method not allowed' } });
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendJson(res, 405, { error: { message: 'Method not allowed' } });
       await serveStatic(req, res);
     } catch (error) {
       const ref = randomUUID().slice(0, 8);
-      log(`error ref=${ref} ${method} ${url} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(
+        `error ref=${ref} ${method} ${url} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       if (!res.headersSent) {
         const unavailable = databaseUnavailable(error);
         sendJson(res, unavailable ? 503 : 500, {
-          error: { message: unavailable ? 'The database is busy or unavailable. Please try again.' : `Something went wrong (reference ${ref}).`, ref },
+          error: {
+            message: unavailable
+              ? 'The database is busy or unavailable. Please try again.'
+              : `Something went wrong (reference ${ref}).`,
+            ref,
+          },
         });
       } else {
         res.end();

@@ -39,7 +39,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   return n;
 }
 
@@ -64,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   let authSecret = env.BETTER_AUTH_SECRET ?? '';
   if (!authSecret) {
     const local = /^https?:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl);
-    if (production && !local) throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ random characters) when serving on a public URL');
+    if (production && !local)
+      throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ random characters) when serving on a public URL');
     authSecret = devSecret();
   }
   if (authSecret.length < 32) throw new ConfigError('BETTER_AUTH_SECRET must have at least 32 characters');
@@ -79,7 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host,
     publicUrl,
     authSecret,
-    trustedOrigins: (env.TRUSTED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustedOrigins: (env.TRUSTED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     poolSize: integer(env, 'WORKLETS_DB_POOL_SIZE', 10, 1, 200),
     connectTimeoutMs: integer(env, 'WORKLETS_DB_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
     signInPerMinute: integer(env, 'WORKLETS_SIGNIN_PER_MINUTE', 10, 1, 1_000_000),

@@ -16,13 +16,24 @@ async function main() {
   if (db.appliedMigrations.length) console.log(`migrations applied: ${db.appliedMigrations.join(', ')}`);
   if (db.seededDemo) {
     await setDemoPasswords(db.prisma);
-    console.log(`demo data loaded; sign in as admin@worklets.example (or mentor@, student@) with password "${demoPassword}"`);
+    console.log(
+      `demo data loaded; sign in as admin@worklets.example (or mentor@, student@) with password "${demoPassword}"`,
+    );
   }
   if (config.firstAdmin) {
-    const admin = await upsertUserWithPassword(db.prisma, { ...config.firstAdmin, name: config.firstAdmin.email.split('@')[0]!, role: 'admin' });
+    const admin = await upsertUserWithPassword(db.prisma, {
+      ...config.firstAdmin,
+      name: config.firstAdmin.email.split('@')[0]!,
+      role: 'admin',
+    });
     console.log(`admin ready: ${admin.email}`);
   }
-  const auth = createAuth({ prisma: db.prisma, baseURL: config.publicUrl, secret: config.authSecret, trustedOrigins: config.trustedOrigins });
+  const auth = createAuth({
+    prisma: db.prisma,
+    baseURL: config.publicUrl,
+    secret: config.authSecret,
+    trustedOrigins: config.trustedOrigins,
+  });
   const server = createServer(createApp({ config, prisma: db.prisma, auth }));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

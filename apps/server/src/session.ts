@@ -8,10 +8,11 @@
  * (`forgetUser`, called by the API through the context). A session deleted by anything
  * else (another process, SQL by hand) stops working within `ttlMs`.
  */
+
+import type { IncomingMessage } from 'node:http';
 import type { SessionUser } from '@worklets/api';
 import type { Auth } from '@worklets/auth';
 import { fromNodeHeaders } from 'better-auth/node';
-import type { IncomingMessage } from 'node:http';
 
 const cookieName = /(?:^|;\s*)(?:__Secure-)?worklets\.session_token=([^;]+)/;
 
@@ -19,7 +20,10 @@ export function sessionCookie(req: IncomingMessage): string | null {
   return cookieName.exec(req.headers.cookie ?? '')?.[1] ?? null;
 }
 
-export function createSessionResolver(auth: Auth, options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {
+export function createSessionResolver(
+  auth: Auth,
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+) {
   const ttlMs = options.ttlMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;

@@ -40,7 +40,8 @@ export function createStaticHandler(root: string) {
       'x-content-type-options': 'nosniff',
     };
     if (type.startsWith('text/html')) {
-      headers['content-security-policy'] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+      headers['content-security-policy'] =
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
       headers['x-frame-options'] = 'DENY';
       headers['referrer-policy'] = 'same-origin';
     }
@@ -51,7 +52,12 @@ export function createStaticHandler(root: string) {
         body = gzipSync(await readFile(file));
         gzipCache.set(file, body);
       }
-      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-length': String(body.length) });
+      res.writeHead(200, {
+        ...headers,
+        'content-encoding': 'gzip',
+        vary: 'accept-encoding',
+        'content-length': String(body.length),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }

@@ -12,13 +12,18 @@ export type ProcedureType = 'query' | 'mutation';
 
 /** Every procedure of the router by path ('worklets.list'), with its type. */
 export function procedures(): Map<string, ProcedureType> {
-  const all = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string } }> } })._def.procedures;
+  const all = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: string } }> } })._def
+    .procedures;
   return new Map(Object.entries(all).map(([path, procedure]) => [path, procedure._def.type as ProcedureType]));
 }
 
 /** The input parsers of one procedure (zod schemas), to prove a sample input is valid. */
 export function inputParsers(path: string): { parse(value: unknown): unknown }[] {
-  const all = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { inputs: { parse(value: unknown): unknown }[] } }> } })._def.procedures;
+  const all = (
+    appRouter as unknown as {
+      _def: { procedures: Record<string, { _def: { inputs: { parse(value: unknown): unknown }[] } }> };
+    }
+  )._def.procedures;
   return all[path]!._def.inputs;
 }
 
@@ -30,7 +35,9 @@ type Caller = ReturnType<typeof callerFor>;
 
 /** Calls a procedure by its dotted path. */
 export function callPath(caller: Caller, path: string, input: unknown): Promise<unknown> {
-  const fn = path.split('.').reduce<any>((node, key) => node[key], caller);
+  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   return fn(input);
 }
 
@@ -65,11 +72,19 @@ export function world(db: TestDatabase) {
   }
 
   async function worklet(status: 'draft' | 'active' | 'completed' | 'archived' = 'active', title?: string) {
-    return db.prisma.worklet.create({ data: { title: title ?? `Worklet ${unique()}`, status }, select: { id: true, title: true, status: true } });
+    return db.prisma.worklet.create({
+      data: { title: title ?? `Worklet ${unique()}`, status },
+      select: { id: true, title: true, status: true },
+    });
   }
 
   /** Assigns through the API as `admin` (so events and the legacy column are right); returns the assignment id. */
-  async function assign(admin: SessionUser, workletId: number, mentorId: number, role: 'Primary' | 'Secondary' | 'Collaborator') {
+  async function assign(
+    admin: SessionUser,
+    workletId: number,
+    mentorId: number,
+    role: 'Primary' | 'Secondary' | 'Collaborator',
+  ) {
     const result = await callerFor(db, admin).assignments.assign({ workletId, mentorId, role });
     const mentor = result.mentors.find((m) => m.mentorId === mentorId);
     if (!mentor) throw new Error('assignment not created');

@@ -4,9 +4,18 @@
  * self sign-up, and how passwords are stored.
  */
 import { createAuth } from '@worklets/auth';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectWorklets, SignInError, TRPCClientError } from '@worklets/client';
-import { cookieHeader, parseSetCookie, readBody, sessionCookieName, startTestServer, testSecret, type TestServer, type TestUser } from './test-server.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  cookieHeader,
+  parseSetCookie,
+  readBody,
+  sessionCookieName,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  testSecret,
+} from './test-server.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -55,7 +64,10 @@ describe('sign-in', () => {
     for (const raw of res.headers.getSetCookie()) expect(raw.toLowerCase()).toContain('httponly');
     // One session row for this user, and the cookie signs them in.
     expect(await sessionRows(student.id)).toBe(1);
-    expect(await me(cookieHeader(res))).toMatchObject({ status: 200, user: { id: student.id, email: student.email, role: 'student' } });
+    expect(await me(cookieHeader(res))).toMatchObject({
+      status: 200,
+      user: { id: student.id, email: student.email, role: 'student' },
+    });
   });
 
   it('on an https public URL sets Secure cookies', async () => {
@@ -95,7 +107,12 @@ describe('sign-in', () => {
   it('the typed client signs in and calls users.me over HTTP', async () => {
     const mentor = await s.createUser('mentor');
     const client = await connectWorklets({ baseUrl: s.url, email: mentor.email, password: mentor.password });
-    expect(await client.api.users.me.query()).toEqual({ id: mentor.id, name: mentor.name, email: mentor.email, role: 'mentor' });
+    expect(await client.api.users.me.query()).toEqual({
+      id: mentor.id,
+      name: mentor.name,
+      email: mentor.email,
+      role: 'mentor',
+    });
     // A write goes through the origin check too (the client sends our Origin): FORBIDDEN is the API's answer, not the host's 403 page.
     const error = await client.api.worklets.create.mutate({ title: 'Not allowed' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
@@ -106,7 +123,9 @@ describe('sign-in', () => {
     expect(unauthorized).toBeInstanceOf(TRPCClientError);
     expect((unauthorized as InstanceType<typeof TRPCClientError>).data?.code).toBe('UNAUTHORIZED');
 
-    await expect(connectWorklets({ baseUrl: s.url, email: mentor.email, password: 'not-the-password' })).rejects.toBeInstanceOf(SignInError);
+    await expect(
+      connectWorklets({ baseUrl: s.url, email: mentor.email, password: 'not-the-password' }),
+    ).rejects.toBeInstanceOf(SignInError);
   });
 });
 

@@ -19,7 +19,7 @@ import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '@worklets/api';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { callPath, inputParsers, isInputError, procedures, world, type ProcedureType } from './api-world.ts';
+import { callPath, inputParsers, isInputError, type ProcedureType, procedures, world } from './api-world.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -53,36 +53,68 @@ const adminOnly = { signedOut: 'UNAUTHORIZED', student: 'FORBIDDEN', mentor: 'FO
 
 // prettier-ignore
 const table: Record<string, Row> = {
-  'health':                     { type: 'query',    input: () => undefined,                                                              expect: publicAccess },
+  health: { type: 'query', input: () => undefined, expect: publicAccess },
 
-  'worklets.list':              { type: 'query',    input: () => ({ limit: 5 }),                                                         expect: signedIn },
-  'worklets.coverage':          { type: 'query',    input: () => undefined,                                                              expect: signedIn },
-  'worklets.byId':              { type: 'query',    input: (i) => ({ workletId: i.worklet }),                                            expect: signedIn },
-  'worklets.create':            { type: 'mutation', input: () => ({ title: 'Matrix worklet' }),                                          expect: adminOnly },
-  'worklets.update':            { type: 'mutation', input: (i) => ({ id: i.worklet, description: 'Updated by the matrix' }),              expect: adminOnly },
-  'worklets.archive':           { type: 'mutation', input: (i) => ({ workletId: i.archiveWorklet }),                                     expect: adminOnly },
+  'worklets.list': { type: 'query', input: () => ({ limit: 5 }), expect: signedIn },
+  'worklets.coverage': { type: 'query', input: () => undefined, expect: signedIn },
+  'worklets.byId': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: signedIn },
+  'worklets.create': { type: 'mutation', input: () => ({ title: 'Matrix worklet' }), expect: adminOnly },
+  'worklets.update': {
+    type: 'mutation',
+    input: (i) => ({ id: i.worklet, description: 'Updated by the matrix' }),
+    expect: adminOnly,
+  },
+  'worklets.archive': { type: 'mutation', input: (i) => ({ workletId: i.archiveWorklet }), expect: adminOnly },
 
-  'assignments.workletMentors': { type: 'query',    input: (i) => ({ workletId: i.worklet }),                                            expect: signedIn },
-  'assignments.mentorWorklets': { type: 'query',    input: (i) => ({ mentorId: i.mentor }),                                              expect: staff },
-  'assignments.assign':         { type: 'mutation', input: (i) => ({ workletId: i.worklet, mentorId: i.spareMentor, role: 'Collaborator' }), expect: adminOnly },
-  'assignments.setMentors':     { type: 'mutation', input: (i) => ({ workletId: i.worklet, mentors: [{ mentorId: i.mentor, role: 'Primary' }] }), expect: adminOnly },
-  'assignments.changeRole':     { type: 'mutation', input: (i) => ({ assignmentId: i.assignment, role: 'Primary' }),                    expect: adminOnly },
-  'assignments.deactivate':     { type: 'mutation', input: (i) => ({ assignmentId: i.deactivateAssignment }),                            expect: adminOnly },
-  'assignments.reactivate':     { type: 'mutation', input: (i) => ({ assignmentId: i.inactiveAssignment, role: 'Secondary' }),          expect: adminOnly },
+  'assignments.workletMentors': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: signedIn },
+  'assignments.mentorWorklets': { type: 'query', input: (i) => ({ mentorId: i.mentor }), expect: staff },
+  'assignments.assign': {
+    type: 'mutation',
+    input: (i) => ({ workletId: i.worklet, mentorId: i.spareMentor, role: 'Collaborator' }),
+    expect: adminOnly,
+  },
+  'assignments.setMentors': {
+    type: 'mutation',
+    input: (i) => ({ workletId: i.worklet, mentors: [{ mentorId: i.mentor, role: 'Primary' }] }),
+    expect: adminOnly,
+  },
+  'assignments.changeRole': {
+    type: 'mutation',
+    input: (i) => ({ assignmentId: i.assignment, role: 'Primary' }),
+    expect: adminOnly,
+  },
+  'assignments.deactivate': {
+    type: 'mutation',
+    input: (i) => ({ assignmentId: i.deactivateAssignment }),
+    expect: adminOnly,
+  },
+  'assignments.reactivate': {
+    type: 'mutation',
+    input: (i) => ({ assignmentId: i.inactiveAssignment, role: 'Secondary' }),
+    expect: adminOnly,
+  },
 
-  'mentors.search':             { type: 'query',    input: () => ({ query: 'mentor' }),                                                  expect: adminOnly },
-  'mentors.list':               { type: 'query',    input: () => ({ limit: 5 }),                                                         expect: adminOnly },
-  'mentors.byId':               { type: 'query',    input: (i) => ({ mentorId: i.otherMentor }),                                         expect: adminOnly },
+  'mentors.search': { type: 'query', input: () => ({ query: 'mentor' }), expect: adminOnly },
+  'mentors.list': { type: 'query', input: () => ({ limit: 5 }), expect: adminOnly },
+  'mentors.byId': { type: 'query', input: (i) => ({ mentorId: i.otherMentor }), expect: adminOnly },
 
-  'history.forWorklet':         { type: 'query',    input: (i) => ({ workletId: i.worklet }),                                            expect: staff },
-  'history.forMentor':          { type: 'query',    input: (i) => ({ mentorId: i.mentor }),                                              expect: staff },
+  'history.forWorklet': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: staff },
+  'history.forMentor': { type: 'query', input: (i) => ({ mentorId: i.mentor }), expect: staff },
 
-  'users.me':                   { type: 'query',    input: () => undefined,                                                              expect: signedIn },
-  'users.list':                 { type: 'query',    input: () => ({ limit: 5 }),                                                         expect: adminOnly },
-  'users.byId':                 { type: 'query',    input: (i) => ({ id: i.target }),                                                    expect: adminOnly },
-  'users.create':               { type: 'mutation', input: () => ({ email: 'matrix.new@example.test', name: 'Matrix New', role: 'student' }), expect: adminOnly },
-  'users.update':               { type: 'mutation', input: (i) => ({ id: i.target, name: 'Renamed by the matrix' }),                     expect: adminOnly },
-  'users.setActive':            { type: 'mutation', input: (i) => ({ id: i.target, isActive: false }),                                   expect: adminOnly },
+  'users.me': { type: 'query', input: () => undefined, expect: signedIn },
+  'users.list': { type: 'query', input: () => ({ limit: 5 }), expect: adminOnly },
+  'users.byId': { type: 'query', input: (i) => ({ id: i.target }), expect: adminOnly },
+  'users.create': {
+    type: 'mutation',
+    input: () => ({ email: 'matrix.new@example.test', name: 'Matrix New', role: 'student' }),
+    expect: adminOnly,
+  },
+  'users.update': {
+    type: 'mutation',
+    input: (i) => ({ id: i.target, name: 'Renamed by the matrix' }),
+    expect: adminOnly,
+  },
+  'users.setActive': { type: 'mutation', input: (i) => ({ id: i.target, isActive: false }), expect: adminOnly },
 };
 
 /** The rules of the header, as code: what the table must say for a procedure of this path and type. */
@@ -91,7 +123,8 @@ function byRule(path: string, type: ProcedureType): Record<Caller, Outcome> {
   if (type === 'mutation') return adminOnly;
   if (path === 'users.me') return signedIn;
   if (path.startsWith('mentors.') || path.startsWith('users.')) return adminOnly;
-  if (['worklets.list', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(path)) return signedIn;
+  if (['worklets.list', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(path))
+    return signedIn;
   if (['assignments.mentorWorklets', 'history.forWorklet', 'history.forMentor'].includes(path)) return staff;
   return adminOnly; // deny by default
 }
@@ -120,9 +153,15 @@ beforeAll(async () => {
   await w.callerFor(users.admin).assignments.deactivate({ assignmentId: inactiveAssignment });
 
   ids = {
-    mentor: users.mentor.id, otherMentor: otherMentor.id, spareMentor: spareMentor.id, target: target.id,
-    worklet: worklet.id, archiveWorklet: archiveWorklet.id,
-    assignment, deactivateAssignment, inactiveAssignment,
+    mentor: users.mentor.id,
+    otherMentor: otherMentor.id,
+    spareMentor: spareMentor.id,
+    target: target.id,
+    worklet: worklet.id,
+    archiveWorklet: archiveWorklet.id,
+    assignment,
+    deactivateAssignment,
+    inactiveAssignment,
   };
 });
 
@@ -133,12 +172,17 @@ afterAll(async () => {
 describe('authorization matrix', () => {
   it('the table names every procedure of the router, with its type, and nothing else', () => {
     const actual = Object.fromEntries([...procedures()].sort(([a], [b]) => a.localeCompare(b)));
-    const expected = Object.fromEntries(Object.entries(table).map(([path, row]) => [path, row.type] as const).sort(([a], [b]) => a.localeCompare(b)));
+    const expected = Object.fromEntries(
+      Object.entries(table)
+        .map(([path, row]) => [path, row.type] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
     expect(actual).toEqual(expected);
   });
 
   it('the table follows the access rules', () => {
-    for (const [path, row] of Object.entries(table)) expect({ path, ...row.expect }).toEqual({ path, ...byRule(path, row.type) });
+    for (const [path, row] of Object.entries(table))
+      expect({ path, ...row.expect }).toEqual({ path, ...byRule(path, row.type) });
   });
 
   it('every sample input is valid for its procedure (so "ok" is never an input error)', () => {
@@ -157,7 +201,8 @@ describe('authorization matrix', () => {
       const user = caller === 'signedOut' ? null : users[caller];
       const api = world(db).callerFor(user);
       for (const [path, row] of Object.entries(table)) {
-        (expected[path] ??= {} as Record<Caller, string>)[caller] = row.expect[caller];
+        expected[path] ??= {} as Record<Caller, string>;
+        expected[path][caller] = row.expect[caller];
         let outcome: string;
         try {
           await callPath(api, path, row.input(ids));
@@ -166,10 +211,12 @@ describe('authorization matrix', () => {
           if (!(error instanceof TRPCError)) outcome = `threw ${String(error)}`;
           else if (isInputError(error)) outcome = `input error: ${error.message}`;
           else if (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN') outcome = error.code;
-          else if (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST' || error.code === 'CONFLICT') outcome = 'ok';
+          else if (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST' || error.code === 'CONFLICT')
+            outcome = 'ok';
           else outcome = `${error.code}: ${error.message}`;
         }
-        (actual[path] ??= {} as Record<Caller, string>)[caller] = outcome;
+        actual[path] ??= {} as Record<Caller, string>;
+        actual[path][caller] = outcome;
       }
     }
     expect(actual).toEqual(expected);

@@ -21,7 +21,23 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** Text that must never reach a client. */
 const droppedTable = 'assignment_events';
-const leaks = ['prisma', 'Prisma', 'SELECT', 'INSERT', 'UPDATE ', 'invocation', 'stack', '    at ', '.ts:', 'node_modules', droppedTable, 'P2002', 'P2021', 'constraint', 'email_key'];
+const leaks = [
+  'prisma',
+  'Prisma',
+  'SELECT',
+  'INSERT',
+  'UPDATE ',
+  'invocation',
+  'stack',
+  '    at ',
+  '.ts:',
+  'node_modules',
+  droppedTable,
+  'P2002',
+  'P2021',
+  'constraint',
+  'email_key',
+];
 
 let s: TestServer;
 let admin: TestUser;
@@ -44,7 +60,8 @@ afterAll(async () => {
 async function clean(res: Response) {
   const body = await readBody(res);
   bodies.push(body.text);
-  for (const leak of leaks) expect(body.text, `response ${res.status} leaks "${leak}": ${body.text}`).not.toContain(leak);
+  for (const leak of leaks)
+    expect(body.text, `response ${res.status} leaks "${leak}": ${body.text}`).not.toContain(leak);
   return { status: res.status, ...body, error: body.json?.error?.json ?? body.json?.[0]?.error?.json ?? null };
 }
 
@@ -78,7 +95,9 @@ describe('error hygiene in production', () => {
   });
 
   it('CONFLICT from the database (a duplicate email) and from the domain: 409 with plain messages', async () => {
-    const duplicate = await clean(await s.mutation('users.create', { email: admin.email, name: 'Twin', role: 'student' }, { cookie }));
+    const duplicate = await clean(
+      await s.mutation('users.create', { email: admin.email, name: 'Twin', role: 'student' }, { cookie }),
+    );
     expect(duplicate.status).toBe(409);
     expect(duplicate.error.data.code).toBe('CONFLICT');
     expect(duplicate.error.message).toBe('This change conflicts with existing data (it already exists).');
@@ -86,8 +105,13 @@ describe('error hygiene in production', () => {
 
     const mentor = await s.createUser('mentor');
     const worklet = await s.prisma.worklet.create({ data: { title: 'Conflict worklet', status: 'active' } });
-    expect((await clean(await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie }))).status).toBe(200);
-    const again = await clean(await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie }));
+    expect(
+      (await clean(await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie })))
+        .status,
+    ).toBe(200);
+    const again = await clean(
+      await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie }),
+    );
     expect(again.status).toBe(409);
     expect(again.error.message).toContain('already assigned');
   });
@@ -110,7 +134,9 @@ describe('error hygiene in production', () => {
     expect(logged[0]).toContain(droppedTable); // the log has what the client must not see
 
     // A write that fails the same way (its INSERT of the event): rolled back, same hygiene.
-    const write = await clean(await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie }));
+    const write = await clean(
+      await s.mutation('assignments.assign', { workletId: worklet.id, mentorId: mentor.id }, { cookie }),
+    );
     expect(write.status).toBe(500);
     const writeRef = write.error.data.ref as string;
     expect(writeRef).toMatch(/^[0-9a-f]{8}$/);

@@ -6,7 +6,14 @@
 import { request } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readBody, sessionCookieName, startTestServer, type TestServer, type TestServerOptions, type TestUser } from './test-server.ts';
+import {
+  readBody,
+  sessionCookieName,
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+  type TestUser,
+} from './test-server.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -38,8 +45,15 @@ async function serverWith(config: TestServerOptions['config']) {
 
 const worklets = () => db.prisma.worklet.count();
 
-function createWorklet(headers: Record<string, string>, body: string = JSON.stringify({ json: { title: 'Cross-site worklet' } })) {
-  return fetch(`${s.url}/api/trpc/worklets.create`, { method: 'POST', headers: { cookie: adminCookie, ...headers }, body });
+function createWorklet(
+  headers: Record<string, string>,
+  body: string = JSON.stringify({ json: { title: 'Cross-site worklet' } }),
+) {
+  return fetch(`${s.url}/api/trpc/worklets.create`, {
+    method: 'POST',
+    headers: { cookie: adminCookie, ...headers },
+    body,
+  });
 }
 
 /** A POST whose body is sent chunked (no Content-Length), as a non-browser client can. */
@@ -47,7 +61,13 @@ function chunkedPost(url: string, path: string, headers: Record<string, string>,
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const target = new URL(url);
     const req = request(
-      { host: target.hostname, port: target.port, path, method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path,
+        method: 'POST',
+        headers: { ...headers, 'transfer-encoding': 'chunked' },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -73,7 +93,13 @@ function chunkedPost(url: string, path: string, headers: Record<string, string>,
 describe('origin check (CSRF)', () => {
   it('refuses a write from a foreign origin with 403, even with a valid session, and writes nothing', async () => {
     const before = await worklets();
-    for (const origin of ['https://evil.example', 'http://localhost', `http://127.0.0.1:${s.port}`, `https://localhost:${s.port}`, 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://localhost',
+      `http://127.0.0.1:${s.port}`,
+      `https://localhost:${s.port}`,
+      'null',
+    ]) {
       const res = await createWorklet({ 'content-type': 'application/json', origin });
       expect(`${origin}: ${res.status}`).toBe(`${origin}: 403`);
       expect((await readBody(res)).json?.error?.code).toBe('FORBIDDEN');
@@ -96,7 +122,11 @@ describe('origin check (CSRF)', () => {
     });
     expect(res.status).toBe(403);
     expect(res.headers.getSetCookie().join()).not.toContain(sessionCookieName);
-    const signOut = await fetch(`${s.url}/api/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: adminCookie }, body: '{}' });
+    const signOut = await fetch(`${s.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: adminCookie },
+      body: '{}',
+    });
     expect(signOut.status).toBe(403);
     expect(await db.prisma.session.count({ where: { userId: admin.id } })).toBeGreaterThan(0);
   });
@@ -129,7 +159,10 @@ describe('origin check (CSRF)', () => {
 
 describe('content type', () => {
   const forms: [string, string][] = [
-    ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="json"\r\n\r\n{"title":"Form"}\r\n--xyz--\r\n'],
+    [
+      'multipart/form-data; boundary=xyz',
+      '--xyz\r\nContent-Disposition: form-data; name="json"\r\n\r\n{"title":"Form"}\r\n--xyz--\r\n',
+    ],
     ['text/plain', JSON.stringify({ json: { title: 'Text plain' } })],
     ['application/x-www-form-urlencoded', 'json=%7B%22title%22%3A%22Form%22%7D'],
     ['text/plain;charset=UTF-8', JSON.stringify({ json: { title: 'Text plain' } })],
@@ -174,7 +207,9 @@ describe('size limits', () => {
       fetch(`${s.url}/api/trpc/${Array(n).fill('worklets.create').join(',')}?batch=1`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: s.url, cookie: adminCookie },
-        body: JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { title: `Batch ${i}` } }]))),
+        body: JSON.stringify(
+          Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { title: `Batch ${i}` } }])),
+        ),
       });
     expect((await writes(11)).status).toBe(400);
     expect(await worklets()).toBe(before);
@@ -195,7 +230,10 @@ describe('size limits', () => {
     });
     expect(signIn.status).toBe(413);
     // Just under the limit is not refused for its size.
-    const small = await createWorklet({ 'content-type': 'application/json', origin: s.url }, JSON.stringify({ json: { title: 'x'.repeat(90_000) } }));
+    const small = await createWorklet(
+      { 'content-type': 'application/json', origin: s.url },
+      JSON.stringify({ json: { title: 'x'.repeat(90_000) } }),
+    );
     expect(small.status).toBe(400); // the title is too long for the validator, but the body was read
   });
 
@@ -249,13 +287,17 @@ describe('rate limits', () => {
     // Queries go on; another admin still writes.
     expect((await limited.query('users.me', undefined, { cookie })).status).toBe(200);
     const other = await limited.createUser('admin');
-    expect((await limited.mutation('worklets.create', { title: 'Other admin' }, { cookie: await limited.signIn(other) })).status).toBe(200);
+    expect(
+      (await limited.mutation('worklets.create', { title: 'Other admin' }, { cookie: await limited.signIn(other) }))
+        .status,
+    ).toBe(200);
   });
 
   it('signed-out writes are limited per IP (4x the per-user limit)', async () => {
     const limited = await serverWith({ writesPerMinute: 1 });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await limited.mutation('worklets.create', { title: 'Anonymous' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await limited.mutation('worklets.create', { title: 'Anonymous' })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 });

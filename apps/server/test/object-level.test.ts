@@ -18,7 +18,10 @@ let mentor: SessionUser;
 let otherMentor: SessionUser;
 let student: SessionUser;
 /** Worklets: mine (mentor Primary), theirs (otherMentor Primary), shared (both), left (mentor was deactivated on it). */
-const wk = {} as Record<'mine' | 'theirs' | 'shared' | 'left' | 'draft' | 'active' | 'completed' | 'archived', { id: number; title: string; status: string }>;
+const wk = {} as Record<
+  'mine' | 'theirs' | 'shared' | 'left' | 'draft' | 'active' | 'completed' | 'archived',
+  { id: number; title: string; status: string }
+>;
 let theirAssignment: number;
 let theirInactiveAssignment: number;
 
@@ -41,7 +44,8 @@ beforeAll(async () => {
   await w.assign(admin, wk.shared.id, mentor.id, 'Secondary');
   const leftAssignment = await w.assign(admin, wk.left.id, mentor.id, 'Primary');
   await w.callerFor(admin).assignments.deactivate({ assignmentId: leftAssignment });
-  for (const status of ['draft', 'active', 'completed', 'archived'] as const) wk[status] = await w.worklet(status, `Status ${status}`);
+  for (const status of ['draft', 'active', 'completed', 'archived'] as const)
+    wk[status] = await w.worklet(status, `Status ${status}`);
 });
 
 afterAll(async () => {
@@ -117,7 +121,10 @@ describe("a mentor and another mentor's objects", () => {
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
     };
-    const mutations = [...procedures()].filter(([, type]) => type === 'mutation').map(([path]) => path).sort();
+    const mutations = [...procedures()]
+      .filter(([, type]) => type === 'mutation')
+      .map(([path]) => path)
+      .sort();
     expect(Object.keys(guesses).sort()).toEqual(mutations);
 
     const before = await w.snapshot();
@@ -131,7 +138,9 @@ describe("a mentor and another mentor's objects", () => {
     expect(await w.snapshot()).toEqual(before);
 
     // The same inputs are accepted from an admin (the refusals above were about who asks).
-    await expect(w.callerFor(admin).worklets.update({ id: wk.theirs.id, description: 'admin was here' })).resolves.toMatchObject({ id: wk.theirs.id });
+    await expect(
+      w.callerFor(admin).worklets.update({ id: wk.theirs.id, description: 'admin was here' }),
+    ).resolves.toMatchObject({ id: wk.theirs.id });
   });
 });
 
@@ -143,10 +152,13 @@ describe('a student', () => {
     expect(new Set(list.items.map((i) => i.status))).toEqual(new Set(['active', 'completed']));
     expect(list.items.map((i) => i.id)).toContain(wk.active.id);
     expect(list.items.map((i) => i.id)).toContain(wk.completed.id);
-    for (const status of ['draft', 'archived'] as const) expect(list.items.map((i) => i.id)).not.toContain(wk[status].id);
+    for (const status of ['draft', 'archived'] as const)
+      expect(list.items.map((i) => i.id)).not.toContain(wk[status].id);
     // The admin sees all four statuses (the scope, not the data, hides them).
     const everything = await w.callerFor(admin).worklets.list({ limit: 100 });
-    expect(new Set(everything.items.map((i) => i.status))).toEqual(new Set(['draft', 'active', 'completed', 'archived']));
+    expect(new Set(everything.items.map((i) => i.status))).toEqual(
+      new Set(['draft', 'active', 'completed', 'archived']),
+    );
   });
 
   it('cannot open a draft or archived worklet, or list its mentors (NOT_FOUND)', async () => {
@@ -169,11 +181,15 @@ describe('mass assignment', () => {
     const api = w.callerFor(admin);
     const extras = { assignedBy: otherMentor.id, isActive: false, actorId: otherMentor.id };
     for (const [key, value] of Object.entries(extras)) {
-      const error = await caught(api.assignments.assign({ workletId: worklet.id, mentorId: mentor.id, role: 'Primary', [key]: value } as never));
+      const error = await caught(
+        api.assignments.assign({ workletId: worklet.id, mentorId: mentor.id, role: 'Primary', [key]: value } as never),
+      );
       expect(error.code).toBe('BAD_REQUEST');
       expect(isInputError(error)).toBe(true);
     }
-    const all = await caught(api.assignments.assign({ workletId: worklet.id, mentorId: mentor.id, ...extras } as never));
+    const all = await caught(
+      api.assignments.assign({ workletId: worklet.id, mentorId: mentor.id, ...extras } as never),
+    );
     expect(isInputError(all)).toBe(true);
     expect(await w.snapshot()).toEqual(before);
 
@@ -190,12 +206,18 @@ describe('mass assignment', () => {
     const email = `mass.${w.unique()}@example.test`;
     const before = await w.snapshot();
     for (const [key, value] of Object.entries(serverOwned)) {
-      const error = await caught(api.users.create({ email, name: 'Mass Assigned', role: 'student', [key]: value } as never));
+      const error = await caught(
+        api.users.create({ email, name: 'Mass Assigned', role: 'student', [key]: value } as never),
+      );
       expect(error.code).toBe('BAD_REQUEST');
       expect(isInputError(error)).toBe(true);
     }
     for (const extra of [{ id: 1 }, { emailVerified: true }, { ...serverOwned }]) {
-      expect(isInputError(await caught(api.users.create({ email, name: 'Mass Assigned', role: 'student', ...extra } as never)))).toBe(true);
+      expect(
+        isInputError(
+          await caught(api.users.create({ email, name: 'Mass Assigned', role: 'student', ...extra } as never)),
+        ),
+      ).toBe(true);
     }
     expect(await w.snapshot()).toEqual(before);
     expect(await db.prisma.user.findUnique({ where: { email } })).toBeNull();
@@ -206,7 +228,9 @@ describe('mass assignment', () => {
     const before = await w.snapshot();
     expect(isInputError(await caught(api.users.update({ id: student.id, isActive: false } as never)))).toBe(true);
     expect(isInputError(await caught(api.users.update({ id: student.id, actorId: admin.id } as never)))).toBe(true);
-    expect(isInputError(await caught(api.users.setActive({ id: student.id, isActive: false, role: 'admin' } as never)))).toBe(true);
+    expect(
+      isInputError(await caught(api.users.setActive({ id: student.id, isActive: false, role: 'admin' } as never))),
+    ).toBe(true);
     expect(await w.snapshot()).toEqual(before);
   });
 });

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createPrismaClient, migrateDatabase, type Database } from '@worklets/db';
+import { createPrismaClient, type Database, migrateDatabase } from '@worklets/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readBody, startTestServer, type TestServer } from './test-server.ts';
 
@@ -24,7 +24,9 @@ const isRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL tool; as root (initdb and postgres refuse root) it runs as the postgres user. */
 async function pgTool(tool: string, args: string[]) {
-  const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  const [file, argv] = isRoot
+    ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
+    : [join(bin, tool), args];
   return run(file, argv, { timeout: 60_000 });
 }
 
@@ -48,7 +50,18 @@ let s: TestServer;
 let cookie: string;
 
 async function startCluster() {
-  await pgTool('pg_ctl', ['-D', dataDir, '-l', join(dir, 'postgres.log'), '-w', '-t', '30', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  await pgTool('pg_ctl', [
+    '-D',
+    dataDir,
+    '-l',
+    join(dir, 'postgres.log'),
+    '-w',
+    '-t',
+    '30',
+    '-o',
+    `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   clusterStarted = true;
 }
 
@@ -90,12 +103,21 @@ async function timed(path: string, init: { cookie?: string } = {}, input?: unkno
   const started = Date.now();
   const res = await s.query(path, input, init);
   const body = await readBody(res);
-  return { status: res.status, ms: Date.now() - started, text: body.text, json: body.json, code: body.json?.error?.json?.data?.code ?? null };
+  return {
+    status: res.status,
+    ms: Date.now() - started,
+    text: body.text,
+    json: body.json,
+    code: body.json?.error?.json?.data?.code ?? null,
+  };
 }
 
 /** Connections of the cluster currently running pg_sleep (seen from a connection of its own). */
 async function sleepingConnections(): Promise<number> {
-  const probe = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, { poolSize: 1, connectionTimeoutMs: 2_000 });
+  const probe = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, {
+    poolSize: 1,
+    connectionTimeoutMs: 2_000,
+  });
   try {
     const rows = await probe.prisma.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()`;
@@ -113,7 +135,10 @@ describe('resilience on a real PostgreSQL server', () => {
 
   it('an exhausted pool answers 503 (SERVICE_UNAVAILABLE) within ~2 s instead of hanging', async () => {
     // Both connections of the pool are busy for 3 s.
-    const sleepers = Promise.all([db.prisma.$executeRaw`SELECT pg_sleep(3)`, db.prisma.$executeRaw`SELECT pg_sleep(3)`]);
+    const sleepers = Promise.all([
+      db.prisma.$executeRaw`SELECT pg_sleep(3)`,
+      db.prisma.$executeRaw`SELECT pg_sleep(3)`,
+    ]);
     const deadline = Date.now() + 2_000;
     while ((await sleepingConnections()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await sleepingConnections()).toBe(2);
@@ -140,7 +165,11 @@ describe('resilience on a real PostgreSQL server', () => {
     expect((await timed('health')).status).toBe(200);
     await stopCluster('fast');
 
-    for (const call of [() => timed('health'), () => timed('users.me', { cookie }), () => timed('worklets.list', { cookie }, { limit: 5 })]) {
+    for (const call of [
+      () => timed('health'),
+      () => timed('users.me', { cookie }),
+      () => timed('worklets.list', { cookie }, { limit: 5 }),
+    ]) {
       const down = await call();
       // 503 (retry later) whether the API or the session lookup met the stopped server.
       expect(down.status, down.text).toBe(503);

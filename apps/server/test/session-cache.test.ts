@@ -3,7 +3,9 @@ import type { Auth } from '@worklets/auth';
 import { describe, expect, it } from 'vitest';
 import { createSessionResolver } from '../src/session.ts';
 
-function fakeAuth(users: Record<string, { id: string; name: string; email: string; role: string; isActive: boolean } | null>) {
+function fakeAuth(
+  users: Record<string, { id: string; name: string; email: string; role: string; isActive: boolean } | null>,
+) {
   const calls: string[] = [];
   const auth = {
     api: {

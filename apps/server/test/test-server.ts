@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAuth, type Auth } from '@worklets/auth';
+import { type Auth, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import type { PrismaClient } from '@worklets/db';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
@@ -60,7 +60,12 @@ export async function startTestServer(options: TestServerOptions = {}) {
     writesPerMinute: 100_000,
     ...options.config,
   };
-  const auth: Auth = createAuth({ prisma, baseURL: config.publicUrl, secret: config.authSecret, trustedOrigins: config.trustedOrigins });
+  const auth: Auth = createAuth({
+    prisma,
+    baseURL: config.publicUrl,
+    secret: config.authSecret,
+    trustedOrigins: config.trustedOrigins,
+  });
   const logs: string[] = [];
   handler = createApp({ config, prisma, auth, log: (line) => logs.push(line) });
 
@@ -68,7 +73,10 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const unique = () => `${Date.now().toString(36)}${process.pid.toString(36)}${(counter++).toString(36)}`;
 
   /** A user who can sign in with `password` (8+ characters). */
-  async function createUser(role: Role, overrides: { name?: string; password?: string; email?: string } = {}): Promise<TestUser> {
+  async function createUser(
+    role: Role,
+    overrides: { name?: string; password?: string; email?: string } = {},
+  ): Promise<TestUser> {
     const n = unique();
     const password = overrides.password ?? `pw-${n}-secret`;
     const user = await upsertUserWithPassword(prisma, {
@@ -110,7 +118,12 @@ export async function startTestServer(options: TestServerOptions = {}) {
   function mutation(path: string, input: unknown, init: { cookie?: string; headers?: Record<string, string> } = {}) {
     return fetch(`${url}/api/trpc/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url, ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+      headers: {
+        'content-type': 'application/json',
+        origin: url,
+        ...(init.cookie ? { cookie: init.cookie } : {}),
+        ...init.headers,
+      },
       body: JSON.stringify({ json: input }),
     });
   }
@@ -121,7 +134,23 @@ export async function startTestServer(options: TestServerOptions = {}) {
     if (ownDb) await ownDb.close();
   }
 
-  return { url, port, server, config, auth, prisma, db: ownDb, logs, unique, createUser, signInRequest, signIn, query, mutation, close };
+  return {
+    url,
+    port,
+    server,
+    config,
+    auth,
+    prisma,
+    db: ownDb,
+    logs,
+    unique,
+    createUser,
+    signInRequest,
+    signIn,
+    query,
+    mutation,
+    close,
+  };
 }
 
 /** The Cookie header a browser would send back after this response (name=value pairs). */

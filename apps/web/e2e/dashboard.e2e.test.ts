@@ -17,8 +17,14 @@ const title = 'Robot path planning for warehouse aisles (e2e)';
 beforeAll(async () => {
   server = await startProductionServer();
   browser = await launchBrowser();
-  const admin = await connectWorklets({ baseUrl: server.url, email: 'admin@worklets.example', password: 'worklets-demo' });
-  mentors = (await admin.api.mentors.search.query({ query: '', limit: 10 })).filter((m) => m.email !== 'mentor@worklets.example').slice(0, 2);
+  const admin = await connectWorklets({
+    baseUrl: server.url,
+    email: 'admin@worklets.example',
+    password: 'worklets-demo',
+  });
+  mentors = (await admin.api.mentors.search.query({ query: '', limit: 10 }))
+    .filter((m) => m.email !== 'mentor@worklets.example')
+    .slice(0, 2);
   await admin.signOut();
 }, 180_000);
 
@@ -62,9 +68,16 @@ describe('dashboard', () => {
     const [first, second] = mentors as [{ id: number; name: string }, { id: number; name: string }];
     await expect.poll(() => page.getByRole('combobox', { name: `Role of ${first.name}` }).inputValue()).toBe('Primary');
     expect(await page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue()).toBe('Secondary');
-    await page.getByRole('row', { name: new RegExp(second.name) }).getByRole('button', { name: 'Make Primary' }).click();
-    await expect.poll(() => page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue()).toBe('Primary');
-    await expect.poll(() => page.getByRole('combobox', { name: `Role of ${first.name}` }).inputValue()).toBe('Secondary');
+    await page
+      .getByRole('row', { name: new RegExp(second.name) })
+      .getByRole('button', { name: 'Make Primary' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue())
+      .toBe('Primary');
+    await expect
+      .poll(() => page.getByRole('combobox', { name: `Role of ${first.name}` }).inputValue())
+      .toBe('Secondary');
     await page.getByRole('button', { name: 'Save mentors' }).click();
     await page.getByText('Mentors saved').waitFor();
     const history = page.getByRole('region', { name: 'History' });
@@ -75,7 +88,10 @@ describe('dashboard', () => {
     await page.goto(`${server.url}/worklets?q=${encodeURIComponent('warehouse aisles')}`);
     const card = (await cards(page)).filter({ hasText: title });
     await expect.poll(() => card.count()).toBe(1);
-    expect(await card.getByRole('listitem').allTextContents()).toEqual([`Primary${second.name}`, `Secondary${first.name}`]);
+    expect(await card.getByRole('listitem').allTextContents()).toEqual([
+      `Primary${second.name}`,
+      `Secondary${first.name}`,
+    ]);
 
     // Deactivate one: it leaves the card and shows in the history.
     await card.getByRole('link', { name: title }).click();
@@ -88,7 +104,11 @@ describe('dashboard', () => {
     // From the mentor's page: asking for Primary where someone is Primary names them,
     // and the coordinator can replace them.
     await page.goto(`${server.url}/mentors/${first.id}`);
-    await page.getByRole('textbox', { name: 'Worklet' }).or(page.getByRole('combobox', { name: 'Worklet' })).first().fill('warehouse aisles');
+    await page
+      .getByRole('textbox', { name: 'Worklet' })
+      .or(page.getByRole('combobox', { name: 'Worklet' }))
+      .first()
+      .fill('warehouse aisles');
     await page.getByRole('option', { name: title }).click();
     await page.getByRole('combobox', { name: 'Role' }).click();
     await page.getByRole('option', { name: 'Primary', exact: true }).click();
@@ -96,9 +116,18 @@ describe('dashboard', () => {
     const conflict = page.getByRole('alert').filter({ hasText: `${second.name} is already the Primary mentor` });
     await conflict.waitFor();
     await screenshot(page, 'mentor-assign-conflict');
-    await conflict.getByRole('button', { name: `Make ${first.name} Primary; ${second.name} becomes Secondary` }).click();
+    await conflict
+      .getByRole('button', { name: `Make ${first.name} Primary; ${second.name} becomes Secondary` })
+      .click();
     await page.getByText(`${first.name} is now Primary`).waitFor();
-    await expect.poll(() => page.getByRole('table', { name: 'Active worklets' }).getByRole('row', { name: new RegExp(title.replace(/[()]/g, '\\$&')) }).textContent()).toContain('Primary');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('table', { name: 'Active worklets' })
+          .getByRole('row', { name: new RegExp(title.replace(/[()]/g, '\\$&')) })
+          .textContent(),
+      )
+      .toContain('Primary');
     expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   });
@@ -109,14 +138,23 @@ describe('dashboard', () => {
     await signIn(page, server.url, 'mentor@worklets.example');
     await page.getByRole('heading', { name: 'My worklets' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/my-worklets');
-    const mentorClient = await connectWorklets({ baseUrl: server.url, email: 'mentor@worklets.example', password: 'worklets-demo' });
+    const mentorClient = await connectWorklets({
+      baseUrl: server.url,
+      email: 'mentor@worklets.example',
+      password: 'worklets-demo',
+    });
     const me = await mentorClient.api.users.me.query();
     const own = await mentorClient.api.assignments.mentorWorklets.query({ mentorId: me.id });
     expect(own.length).toBeGreaterThan(0);
-    await expect.poll(() => page.getByRole('table', { name: 'Active worklets' }).getByRole('row').count()).toBe(own.length + 1);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Active worklets' }).getByRole('row').count())
+      .toBe(own.length + 1);
     await screenshot(page, 'my-worklets');
 
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Worklets', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Worklets', exact: true })
+      .click();
     const list = await cards(page);
     await expect.poll(() => list.count()).toBe(own.length);
     for (const text of await list.allTextContents()) expect(text).toContain(me.name);

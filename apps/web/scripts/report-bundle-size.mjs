@@ -22,5 +22,7 @@ for (const file of seen) {
   console.log(`  ${file.padEnd(40)} ${(size / 1024).toFixed(1)} KB gzip`);
 }
 const budget = 300 * 1024;
-console.log(`initial JavaScript: ${(total / 1024).toFixed(1)} KB gzip (budget 300 KB: ${total <= budget ? 'within' : 'OVER'})`);
+console.log(
+  `initial JavaScript: ${(total / 1024).toFixed(1)} KB gzip (budget 300 KB: ${total <= budget ? 'within' : 'OVER'})`,
+);
 if (total > budget) process.exitCode = 1;

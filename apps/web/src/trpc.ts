@@ -3,8 +3,9 @@
  * package, so no server code reaches the bundle.
  * https://trpc.io/docs/client/react/setup
  */
-import type { AppRouter } from '@worklets/api';
+
 import { createTRPCReact, httpBatchLink } from '@trpc/react-query';
+import type { AppRouter } from '@worklets/api';
 import superjson from 'superjson';
 
 export const trpc = createTRPCReact<AppRouter>();

@@ -33,7 +33,7 @@ export function notFound(what: string): TRPCError {
 /** Mentors may read their own assignments and history; admins anyone's. */
 export function ensureSelfOrAdmin(user: { id: number; role: string }, mentorId: number): void {
   if (user.role !== 'admin' && user.id !== mentorId) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: "You can only see your own worklets and history." });
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own worklets and history.' });
   }
 }
 
@@ -42,7 +42,9 @@ export function badRequest(message: string): TRPCError {
 }
 
 function pgCode(error: Prisma.PrismaClientKnownRequestError): string | undefined {
-  const meta = error.meta as { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } } | undefined;
+  const meta = error.meta as
+    | { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }
+    | undefined;
   return meta?.code ?? meta?.driverAdapterError?.cause?.originalCode;
 }
 
@@ -80,16 +82,34 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     const code = pgCode(error);
     if (error.code === 'P2002' || code === '23505') {
-      return new TRPCError({ code: 'CONFLICT', message: 'This change conflicts with existing data (it already exists).', cause: error });
+      return new TRPCError({
+        code: 'CONFLICT',
+        message: 'This change conflicts with existing data (it already exists).',
+        cause: error,
+      });
     }
     if (isRetryableConflict(error)) {
-      return new TRPCError({ code: 'CONFLICT', message: 'Someone else changed this at the same moment. Please try again.', cause: error });
+      return new TRPCError({
+        code: 'CONFLICT',
+        message: 'Someone else changed this at the same moment. Please try again.',
+        cause: error,
+      });
     }
     if (error.code === 'P2025') return new TRPCError({ code: 'NOT_FOUND', message: 'Not found', cause: error });
     if (error.code === 'P2003' || code === '23503') {
-      return new TRPCError({ code: 'BAD_REQUEST', message: 'This refers to something that does not exist.', cause: error });
+      return new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'This refers to something that does not exist.',
+        cause: error,
+      });
     }
-    if (error.code === 'P2028' || error.code === 'P1001' || error.code === 'P1017' || code?.startsWith('08') || code?.startsWith('57P')) {
+    if (
+      error.code === 'P2028' ||
+      error.code === 'P1001' ||
+      error.code === 'P1017' ||
+      code?.startsWith('08') ||
+      code?.startsWith('57P')
+    ) {
       return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailableMessage, cause: error });
     }
   }

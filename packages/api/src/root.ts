@@ -28,5 +28,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export const createCaller = createCallerFactory(appRouter);
 
-export { createContextInner, type Context, type SessionUser } from './context.ts';
+export { type Context, createContextInner, type SessionUser } from './context.ts';
 export { errorLog } from './trpc.ts';

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from './context.ts';
+import { DetailedError, type ErrorDetails, toTRPCError } from './errors.ts';
 import { transformer } from './wire-format.ts';
-import { DetailedError, toTRPCError, type ErrorDetails } from './errors.ts';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -54,7 +54,9 @@ export const middleware = t.middleware;
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause && result.error.code === 'INTERNAL_SERVER_ERROR' ? result.error.cause : result.error);
+    const mapped = toTRPCError(
+      result.error.cause && result.error.code === 'INTERNAL_SERVER_ERROR' ? result.error.cause : result.error,
+    );
     if (mapped !== result.error) throw mapped;
   }
   return result;
@@ -69,7 +71,8 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** Mentors and admins: the people who run worklets (students cannot read assignment history). */
 export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role === 'student') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only mentors and coordinators can see this.' });
+  if (ctx.user.role === 'student')
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only mentors and coordinators can see this.' });
   return next({ ctx });
 });
 

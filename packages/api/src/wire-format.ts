@@ -44,7 +44,8 @@ function walk(value: unknown, path: string, dates: Record<string, ['Date']>): un
 }
 
 export function serialize(value: unknown): Serialized {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return { json: value.toISOString(), meta: { values: ['Date'], v: 1 } };
+  if (value instanceof Date && !Number.isNaN(value.getTime()))
+    return { json: value.toISOString(), meta: { values: ['Date'], v: 1 } };
   try {
     const dates: Record<string, ['Date']> = {};
     const json = walk(value, '', dates);

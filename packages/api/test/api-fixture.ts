@@ -12,10 +12,18 @@ export async function createApiFixture(options: Parameters<typeof createTestData
   let counter = 0;
   const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-  async function user(role: SessionUser['role'], overrides: { name?: string; isActive?: boolean } = {}): Promise<SessionUser> {
+  async function user(
+    role: SessionUser['role'],
+    overrides: { name?: string; isActive?: boolean } = {},
+  ): Promise<SessionUser> {
     const n = unique();
     const created = await db.prisma.user.create({
-      data: { email: `${role}.${n}@example.test`, name: overrides.name ?? `${role} ${n}`, role, isActive: overrides.isActive ?? true },
+      data: {
+        email: `${role}.${n}@example.test`,
+        name: overrides.name ?? `${role} ${n}`,
+        role,
+        isActive: overrides.isActive ?? true,
+      },
       select: { id: true, name: true, email: true, role: true },
     });
     return created;
@@ -46,7 +54,14 @@ export async function createApiFixture(options: Parameters<typeof createTestData
     const assignmentState = await db.pool.query<{ fingerprint: string }>(
       `SELECT md5(string_agg(id || ':' || role_type || ':' || is_active, ',' ORDER BY id)) AS fingerprint FROM mentor_worklet_assignments`,
     );
-    return { users, worklets, assignments, events, worklets_state: legacy.rows[0]?.fingerprint, assignments_state: assignmentState.rows[0]?.fingerprint };
+    return {
+      users,
+      worklets,
+      assignments,
+      events,
+      worklets_state: legacy.rows[0]?.fingerprint,
+      assignments_state: assignmentState.rows[0]?.fingerprint,
+    };
   }
 
   /** Worklets whose legacy mentor_id differs from their active Primary: must always be empty. */
@@ -71,7 +86,15 @@ export async function createApiFixture(options: Parameters<typeof createTestData
   async function assignments(workletId?: number) {
     return db.prisma.mentorWorkletAssignment.findMany({
       where: workletId === undefined ? {} : { workletId },
-      select: { id: true, workletId: true, mentorId: true, roleType: true, isActive: true, assignedById: true, assignedAt: true },
+      select: {
+        id: true,
+        workletId: true,
+        mentorId: true,
+        roleType: true,
+        isActive: true,
+        assignedById: true,
+        assignedAt: true,
+      },
       orderBy: { id: 'asc' },
     });
   }
@@ -95,7 +118,17 @@ export async function createApiFixture(options: Parameters<typeof createTestData
   }
 
   return {
-    db, user, worklet, callerFor, counts, legacyViolations, snapshot, assignments, events, legacyMentorId, unique,
+    db,
+    user,
+    worklet,
+    callerFor,
+    counts,
+    legacyViolations,
+    snapshot,
+    assignments,
+    events,
+    legacyMentorId,
+    unique,
     close: () => db.close(),
   };
 }

@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../src/context.ts';
 import { DetailedError } from '../src/errors.ts';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 let f: ApiFixture;
 let admin: SessionUser;
@@ -28,13 +28,15 @@ async function race<T>(calls: (() => Promise<T>)[]): Promise<Outcome<T>> {
   const outcome: Outcome<T> = { ok: [], conflicts: [], others: [] };
   for (const result of settled) {
     if (result.status === 'fulfilled') outcome.ok.push(result.value);
-    else if (result.reason instanceof TRPCError && result.reason.code === 'CONFLICT') outcome.conflicts.push(result.reason);
+    else if (result.reason instanceof TRPCError && result.reason.code === 'CONFLICT')
+      outcome.conflicts.push(result.reason);
     else outcome.others.push(result.reason);
   }
   return outcome;
 }
 
-const describeOthers = (others: unknown[]) => others.map((e) => (e instanceof TRPCError ? `${e.code}: ${e.message} / ${String(e.cause)}` : String(e))).join('\n');
+const describeOthers = (others: unknown[]) =>
+  others.map((e) => (e instanceof TRPCError ? `${e.code}: ${e.message} / ${String(e.cause)}` : String(e))).join('\n');
 
 async function mentors(count: number): Promise<SessionUser[]> {
   const made: SessionUser[] = [];
@@ -43,7 +45,10 @@ async function mentors(count: number): Promise<SessionUser[]> {
 }
 
 async function activePrimaries(workletId: number) {
-  return f.db.prisma.mentorWorkletAssignment.findMany({ where: { workletId, isActive: true, roleType: 'Primary' }, select: { mentorId: true } });
+  return f.db.prisma.mentorWorkletAssignment.findMany({
+    where: { workletId, isActive: true, roleType: 'Primary' },
+    select: { mentorId: true },
+  });
 }
 
 describe('concurrent writes to one worklet', () => {
@@ -51,12 +56,16 @@ describe('concurrent writes to one worklet', () => {
     const w = await f.worklet();
     const [m] = await mentors(1);
     const api = f.callerFor(admin).assignments;
-    const outcome = await race(Array.from({ length: 200 }, () => () => api.assign({ workletId: w.id, mentorId: m!.id })));
+    const outcome = await race(
+      Array.from({ length: 200 }, () => () => api.assign({ workletId: w.id, mentorId: m!.id })),
+    );
     expect(outcome.others, describeOthers(outcome.others)).toEqual([]);
     expect(outcome.ok).toHaveLength(1);
     expect(outcome.conflicts).toHaveLength(199);
     expect(outcome.ok[0]!.mentors).toMatchObject([{ mentorId: m!.id, role: 'Primary' }]);
-    expect(await f.assignments(w.id)).toMatchObject([{ mentorId: m!.id, roleType: 'Primary', isActive: true, assignedById: admin.id }]);
+    expect(await f.assignments(w.id)).toMatchObject([
+      { mentorId: m!.id, roleType: 'Primary', isActive: true, assignedById: admin.id },
+    ]);
     expect(await f.events({ workletId: w.id })).toHaveLength(1);
     expect(await f.legacyMentorId(w.id)).toBe(m!.id);
     expect(await f.legacyViolations()).toEqual([]);
@@ -66,7 +75,9 @@ describe('concurrent writes to one worklet', () => {
     const w = await f.worklet();
     const racers = await mentors(50);
     const api = f.callerFor(admin).assignments;
-    const outcome = await race(racers.map((m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: false })));
+    const outcome = await race(
+      racers.map((m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: false })),
+    );
     expect(outcome.others, describeOthers(outcome.others)).toEqual([]);
     expect(outcome.ok).toHaveLength(1);
     expect(outcome.conflicts).toHaveLength(49);
@@ -74,7 +85,10 @@ describe('concurrent writes to one worklet', () => {
     expect(winner.role).toBe('Primary');
     for (const conflict of outcome.conflicts) {
       expect(conflict.cause).toBeInstanceOf(DetailedError);
-      expect((conflict.cause as DetailedError).details.primaryMentor).toEqual({ id: winner.mentorId, name: winner.name });
+      expect((conflict.cause as DetailedError).details.primaryMentor).toEqual({
+        id: winner.mentorId,
+        name: winner.name,
+      });
       expect(conflict.message).toContain(winner.name);
     }
     expect(await f.assignments(w.id)).toHaveLength(1);
@@ -91,7 +105,10 @@ describe('concurrent writes to one worklet', () => {
     const setup = f.callerFor(admin).assignments;
     await setup.setMentors({
       workletId: w.id,
-      mentors: [{ mentorId: first!.id, role: 'Primary' }, ...secondaries.slice(0, 19).map((m) => ({ mentorId: m.id, role: 'Secondary' as const }))],
+      mentors: [
+        { mentorId: first!.id, role: 'Primary' },
+        ...secondaries.slice(0, 19).map((m) => ({ mentorId: m.id, role: 'Secondary' as const })),
+      ],
     });
     for (const m of secondaries.slice(19)) await setup.assign({ workletId: w.id, mentorId: m.id, role: 'Secondary' });
     const ids = new Map((await f.assignments(w.id)).map((a) => [a.mentorId, a.id]));
@@ -99,8 +116,12 @@ describe('concurrent writes to one worklet', () => {
 
     const api = f.callerFor(admin).assignments;
     const calls = [
-      ...secondaries.map((m) => () => api.changeRole({ assignmentId: ids.get(m.id)!, role: 'Primary', replacePrimary: true })),
-      ...newcomers.map((m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: true })),
+      ...secondaries.map(
+        (m) => () => api.changeRole({ assignmentId: ids.get(m.id)!, role: 'Primary', replacePrimary: true }),
+      ),
+      ...newcomers.map(
+        (m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: true }),
+      ),
     ];
     // Interleave the two kinds of call.
     const interleaved = calls.map((_, i) => calls[i % 2 === 0 ? i / 2 : 25 + (i - 1) / 2]!);
@@ -122,7 +143,9 @@ describe('concurrent writes to one worklet', () => {
     const events = (await f.events({ workletId: w.id })).slice(eventsBefore);
     expect(events).toHaveLength(100);
     expect(events.filter((e) => e.newRole === 'Primary')).toHaveLength(50);
-    expect(events.filter((e) => e.type === 'role_changed' && e.oldRole === 'Primary' && e.newRole === 'Secondary')).toHaveLength(50);
+    expect(
+      events.filter((e) => e.type === 'role_changed' && e.oldRole === 'Primary' && e.newRole === 'Secondary'),
+    ).toHaveLength(50);
     // The last promotion recorded is the Primary that remains.
     expect(events.filter((e) => e.newRole === 'Primary').at(-1)!.mentorId).toBe(primaries[0]!.mentorId);
   });

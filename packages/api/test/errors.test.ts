@@ -8,11 +8,11 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import { createPrismaClient, type PrismaClient } from '@worklets/db';
 import superjson from 'superjson';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '@worklets/db';
-import { appRouter, createContextInner, errorLog, type AppRouter, type SessionUser } from '../src/root.ts';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type AppRouter, appRouter, createContextInner, errorLog, type SessionUser } from '../src/root.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 type Served = { url: string; close(): Promise<void> };
 
@@ -20,7 +20,12 @@ type Served = { url: string; close(): Promise<void> };
  * Serves `router` on a free port. The caller is chosen per request by the `x-user` header
  * (a key of `users`); no header means signed out.
  */
-async function serve(router: typeof appRouter, db: PrismaClient, users: Map<string, SessionUser>, create = createContextInner): Promise<Served> {
+async function serve(
+  router: typeof appRouter,
+  db: PrismaClient,
+  users: Map<string, SessionUser>,
+  create = createContextInner,
+): Promise<Served> {
   const server = createHTTPServer({
     router,
     createContext: ({ req }) => create({ db, user: users.get(String(req.headers['x-user'] ?? '')) ?? null }),
@@ -63,7 +68,18 @@ async function rejection(call: Promise<unknown>): Promise<ClientError> {
  */
 function expectClean(error: ClientError) {
   const text = `${error.message}\n${JSON.stringify({ ...error.data, stack: undefined })}`;
-  for (const leak of [/prisma/i, /SELECT/, /INSERT/, /UPDATE /, /invocation/i, /\sat \S+ \(/, /\bat (file:|node:|\/)/, /\.[cm]?[jt]s:\d+/, /constraint/i, /driverAdapter/i]) {
+  for (const leak of [
+    /prisma/i,
+    /SELECT/,
+    /INSERT/,
+    /UPDATE /,
+    /invocation/i,
+    /\sat \S+ \(/,
+    /\bat (file:|node:|\/)/,
+    /\.[cm]?[jt]s:\d+/,
+    /constraint/i,
+    /driverAdapter/i,
+  ]) {
     expect(text, `leaks ${leak}`).not.toMatch(leak);
   }
   if (error.data?.code === 'INTERNAL_SERVER_ERROR' || error.data?.code === 'SERVICE_UNAVAILABLE') {
@@ -113,15 +129,31 @@ describe('through the HTTP server', () => {
     const admin = clientFor(served.url, 'admin');
     const before = await f.snapshot();
     const error = await rejection(admin.worklets.create.mutate({ title: 'ab', description: 'fine' }));
-    expect(error.data).toMatchObject({ code: 'BAD_REQUEST', httpStatus: 400, path: 'worklets.create', details: null, ref: null });
+    expect(error.data).toMatchObject({
+      code: 'BAD_REQUEST',
+      httpStatus: 400,
+      path: 'worklets.create',
+      details: null,
+      ref: null,
+    });
     expect(error.message).toBe('Some fields are not valid.');
     expect(error.data?.zodError?.fieldErrors).toEqual({ title: ['A title needs at least 3 characters'] });
     expectClean(error);
 
-    const twice = await rejection(admin.assignments.setMentors.mutate({ workletId: 1, mentors: [{ mentorId: 5, role: 'Primary' }, { mentorId: 5, role: 'Secondary' }] }));
+    const twice = await rejection(
+      admin.assignments.setMentors.mutate({
+        workletId: 1,
+        mentors: [
+          { mentorId: 5, role: 'Primary' },
+          { mentorId: 5, role: 'Secondary' },
+        ],
+      }),
+    );
     expect(twice.data?.zodError?.fieldErrors).toMatchObject({ mentors: ['This mentor is listed twice'] });
 
-    const unknownKey = await rejection(admin.assignments.assign.mutate({ workletId: 1, mentorId: 2, assignedBy: 3 } as never));
+    const unknownKey = await rejection(
+      admin.assignments.assign.mutate({ workletId: 1, mentorId: 2, assignedBy: 3 } as never),
+    );
     expect(unknownKey.data?.code).toBe('BAD_REQUEST');
     expect(unknownKey.data?.zodError?.formErrors.join(' ')).toMatch(/assignedBy/);
     expect(await f.snapshot()).toEqual(before);
@@ -133,20 +165,29 @@ describe('through the HTTP server', () => {
     const [p, q] = [await f.user('mentor', { name: 'Pia Primary' }), await f.user('mentor', { name: 'Quin Second' })];
     await admin.assignments.assign.mutate({ workletId: w.id, mentorId: p.id });
     const before = await f.snapshot();
-    const error = await rejection(admin.assignments.assign.mutate({ workletId: w.id, mentorId: q.id, role: 'Primary' }));
+    const error = await rejection(
+      admin.assignments.assign.mutate({ workletId: w.id, mentorId: q.id, role: 'Primary' }),
+    );
     expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, zodError: null, ref: null });
     expect(error.data?.details?.primaryMentor).toEqual({ id: p.id, name: 'Pia Primary' });
     expect(error.message).toContain('Pia Primary');
     expectClean(error);
     expect(await f.snapshot()).toEqual(before);
     // The same request with replacePrimary goes through.
-    const replaced = await admin.assignments.assign.mutate({ workletId: w.id, mentorId: q.id, role: 'Primary', replacePrimary: true });
+    const replaced = await admin.assignments.assign.mutate({
+      workletId: w.id,
+      mentorId: q.id,
+      role: 'Primary',
+      replacePrimary: true,
+    });
     expect(replaced.mentors.map((m) => m.name)).toEqual(['Quin Second', 'Pia Primary']);
   });
 
   it('maps a unique violation to CONFLICT without the constraint text', async () => {
     const admin = clientFor(served.url, 'admin');
-    const error = await rejection(admin.users.create.mutate({ email: users.get('mentor')!.email.toUpperCase(), name: 'Copy', role: 'mentor' }));
+    const error = await rejection(
+      admin.users.create.mutate({ email: users.get('mentor')!.email.toUpperCase(), name: 'Copy', role: 'mentor' }),
+    );
     expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, details: null, ref: null });
     expectClean(error);
   });
@@ -183,11 +224,18 @@ describe('through the HTTP server', () => {
     // A raw failure inside the database, with SQL-looking text in it.
     await f.db.pool.query(`CREATE OR REPLACE FUNCTION fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'SELECT secret FROM vault failed at line 3'; END $$`);
-    await f.db.pool.query(`CREATE TRIGGER fail_insert BEFORE INSERT ON worklets FOR EACH ROW WHEN (NEW.title = 'Explode') EXECUTE FUNCTION fail_insert()`);
+    await f.db.pool.query(
+      `CREATE TRIGGER fail_insert BEFORE INSERT ON worklets FOR EACH ROW WHEN (NEW.title = 'Explode') EXECUTE FUNCTION fail_insert()`,
+    );
     try {
       const before = await f.snapshot();
       const error = await rejection(clientFor(served.url, 'admin').worklets.create.mutate({ title: 'Explode' }));
-      expect(error.data).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', httpStatus: 500, zodError: null, details: null });
+      expect(error.data).toMatchObject({
+        code: 'INTERNAL_SERVER_ERROR',
+        httpStatus: 500,
+        zodError: null,
+        details: null,
+      });
       const ref = error.data!.ref!;
       expect(ref).toMatch(/^[0-9a-f]{8}$/);
       expect(error.message).toBe(`Something went wrong on our side (reference ${ref}).`);
@@ -231,7 +279,10 @@ describe('through the HTTP server', () => {
     await once(probe, 'listening');
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const unreachable = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, { poolSize: 1, connectionTimeoutMs: 2_000 });
+    const unreachable = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, {
+      poolSize: 1,
+      connectionTimeoutMs: 2_000,
+    });
     const server = await serve(appRouter, unreachable.prisma, users);
     try {
       for (const call of [
@@ -268,7 +319,12 @@ describe('through the HTTP server', () => {
       vi.spyOn(prodApi.errorLog, 'write').mockImplementation((ref, error, path) => {
         logged.push({ ref, path, cause: error.cause ?? error });
       });
-      const server = await serve(prodApi.appRouter as unknown as typeof appRouter, prodDb.prisma, users, prodApi.createContextInner);
+      const server = await serve(
+        prodApi.appRouter as unknown as typeof appRouter,
+        prodDb.prisma,
+        users,
+        prodApi.createContextInner,
+      );
       try {
         const admin = clientFor(server.url, 'admin');
         const w = await admin.worklets.create.mutate({ title: 'Production' });
@@ -277,9 +333,15 @@ describe('through the HTTP server', () => {
         const other = await f.user('mentor');
 
         const validation = await rejection(admin.worklets.create.mutate({ title: 'ab' }));
-        const conflict = await rejection(admin.assignments.assign.mutate({ workletId: w.id, mentorId: other.id, role: 'Primary' }));
-        const duplicate = await rejection(admin.users.create.mutate({ email: mentor.email, name: 'Twin', role: 'mentor' }));
-        const forbidden = await rejection(clientFor(server.url, 'student').worklets.archive.mutate({ workletId: w.id }));
+        const conflict = await rejection(
+          admin.assignments.assign.mutate({ workletId: w.id, mentorId: other.id, role: 'Primary' }),
+        );
+        const duplicate = await rejection(
+          admin.users.create.mutate({ email: mentor.email, name: 'Twin', role: 'mentor' }),
+        );
+        const forbidden = await rejection(
+          clientFor(server.url, 'student').worklets.archive.mutate({ workletId: w.id }),
+        );
         await prodDb.pool.end();
         const internal = await rejection(admin.worklets.list.query({}));
 

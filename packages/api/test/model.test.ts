@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../src/context.ts';
 import { DetailedError } from '../src/errors.ts';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 type Role = 'Primary' | 'Secondary' | 'Collaborator';
 type Status = 'draft' | 'active' | 'completed' | 'archived';
@@ -43,7 +43,10 @@ type Op =
 
 const roleArb = fc.constantFrom<Role>('Primary', 'Secondary', 'Collaborator');
 const statusArb = fc.constantFrom<Status>('active', 'active', 'draft', 'completed', 'archived');
-const mArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 14 }, { arbitrary: fc.integer({ min: 5, max: 7 }), weight: 1 });
+const mArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 4 }), weight: 14 },
+  { arbitrary: fc.integer({ min: 5, max: 7 }), weight: 1 },
+);
 // Most calls go to the first worklet, so its state gets rich enough for the handover rules.
 const wArb = fc.constantFrom(0, 0, 0, 1);
 const byArb = fc.integer({ min: 0, max: 1 });
@@ -57,7 +60,17 @@ const targetArb: fc.Arbitrary<Target> = fc.oneof(
 );
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('assign' as const), w: wArb, m: mArb, role: optionalRoleArb, rp: rpArb, by: byArb }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('assign' as const),
+      w: wArb,
+      m: mArb,
+      role: optionalRoleArb,
+      rp: rpArb,
+      by: byArb,
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -70,10 +83,36 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       by: byArb,
     }),
   },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('changeRole' as const), w: wArb, target: targetArb, role: roleArb, rp: rpArb, by: byArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('deactivate' as const), w: wArb, target: targetArb, by: byArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('reactivate' as const), w: wArb, target: targetArb, role: optionalRoleArb, rp: rpArb, by: byArb }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('setStatus' as const), w: wArb, status: statusArb, by: byArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('changeRole' as const),
+      w: wArb,
+      target: targetArb,
+      role: roleArb,
+      rp: rpArb,
+      by: byArb,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('deactivate' as const), w: wArb, target: targetArb, by: byArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('reactivate' as const),
+      w: wArb,
+      target: targetArb,
+      role: optionalRoleArb,
+      rp: rpArb,
+      by: byArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('setStatus' as const), w: wArb, status: statusArb, by: byArb }),
+  },
 );
 
 // --- The model -----------------------------------------------------------------------------
@@ -82,13 +121,22 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 type Row = { id: number; m: number; role: Role; active: boolean; by: number };
 type WorkletModel = { status: Status; rows: Map<number, Row> };
 type Model = { worklets: WorkletModel[] };
-type ExpectedEvent = { type: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated'; w: number; m: number; oldRole: Role | null; newRole: Role | null };
-type Decision =
-  | { ok: false; code: Code; primaryMentor?: number }
-  | { ok: true; next: Model; events: ExpectedEvent[] };
+type ExpectedEvent = {
+  type: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated';
+  w: number;
+  m: number;
+  oldRole: Role | null;
+  newRole: Role | null;
+};
+type Decision = { ok: false; code: Code; primaryMentor?: number } | { ok: true; next: Model; events: ExpectedEvent[] };
 
 function cloneModel(model: Model): Model {
-  return { worklets: model.worklets.map((w) => ({ status: w.status, rows: new Map([...w.rows].map(([m, r]) => [m, { ...r }])) })) };
+  return {
+    worklets: model.worklets.map((w) => ({
+      status: w.status,
+      rows: new Map([...w.rows].map(([m, r]) => [m, { ...r }])),
+    })),
+  };
 }
 
 /** Why a candidate cannot be assigned (the code the API must answer), or null. */
@@ -115,7 +163,8 @@ function decide(model: Model, op: Op, actor: number, target: number | null): Dec
   const next = cloneModel(model);
   const w = next.worklets[op.w]!;
   const events: ExpectedEvent[] = [];
-  const event = (type: ExpectedEvent['type'], m: number, oldRole: Role | null, newRole: Role | null) => events.push({ type, w: op.w, m, oldRole, newRole });
+  const event = (type: ExpectedEvent['type'], m: number, oldRole: Role | null, newRole: Role | null) =>
+    events.push({ type, w: op.w, m, oldRole, newRole });
   const fail = (code: Code, primaryMentor?: number): Decision => ({ ok: false, code, primaryMentor });
 
   /** A mentor becoming Primary: demote the current one, or refuse. Returns a failure or null. */
@@ -243,16 +292,29 @@ async function reset(statuses: Status[]) {
   await f.db.pool.query('DELETE FROM assignment_events');
   await f.db.pool.query('DELETE FROM mentor_worklet_assignments');
   for (const [i, id] of workletIds.entries()) {
-    await f.db.pool.query(`UPDATE worklets SET mentor_id = NULL, status = $2::worklet_status WHERE id = $1`, [id, statuses[i]]);
+    await f.db.pool.query(`UPDATE worklets SET mentor_id = NULL, status = $2::worklet_status WHERE id = $1`, [
+      id,
+      statuses[i],
+    ]);
   }
 }
 
 /** Everything a write could touch, read in three statements. */
 async function dbState() {
-  const rows = await f.db.pool.query<{ id: number; worklet_id: number; mentor_id: number; role: Role; is_active: boolean; assigned_by: number | null; assigned_at: Date }>(
+  const rows = await f.db.pool.query<{
+    id: number;
+    worklet_id: number;
+    mentor_id: number;
+    role: Role;
+    is_active: boolean;
+    assigned_by: number | null;
+    assigned_at: Date;
+  }>(
     `SELECT id, worklet_id, mentor_id, role_type::text AS role, is_active, assigned_by, assigned_at FROM mentor_worklet_assignments ORDER BY id`,
   );
-  const events = await f.db.pool.query<{ n: number; last: number | null }>(`SELECT count(*)::int AS n, max(id) AS last FROM assignment_events`);
+  const events = await f.db.pool.query<{ n: number; last: number | null }>(
+    `SELECT count(*)::int AS n, max(id) AS last FROM assignment_events`,
+  );
   const worklets = await f.db.pool.query<{ id: number; status: Status; mentor_id: number | null; updated_at: Date }>(
     `SELECT id, status::text AS status, mentor_id, updated_at FROM worklets ORDER BY id`,
   );
@@ -267,7 +329,10 @@ function call(op: Op, model: Model, target: number | null) {
     case 'assign':
       return api.assignments.assign({ workletId, mentorId: candidates[op.m]!, role: op.role, replacePrimary: op.rp });
     case 'setMentors':
-      return api.assignments.setMentors({ workletId, mentors: op.entries.map((e) => ({ mentorId: candidates[e.m]!, role: e.role })) });
+      return api.assignments.setMentors({
+        workletId,
+        mentors: op.entries.map((e) => ({ mentorId: candidates[e.m]!, role: e.role })),
+      });
     case 'changeRole':
       return api.assignments.changeRole({ assignmentId: assignmentId(), role: op.role, replacePrimary: op.rp });
     case 'deactivate':
@@ -279,8 +344,15 @@ function call(op: Op, model: Model, target: number | null) {
   }
 }
 
-const eventKey = (e: { type: string; workletId: number; mentorId: number | null; oldRole: string | null; newRole: string | null; actorId: number | null; actorName: string | null }) =>
-  JSON.stringify([e.type, e.workletId, e.mentorId, e.oldRole, e.newRole, e.actorId, e.actorName]);
+const eventKey = (e: {
+  type: string;
+  workletId: number;
+  mentorId: number | null;
+  oldRole: string | null;
+  newRole: string | null;
+  actorId: number | null;
+  actorName: string | null;
+}) => JSON.stringify([e.type, e.workletId, e.mentorId, e.oldRole, e.newRole, e.actorId, e.actorName]);
 
 const stats = new Map<string, number>();
 
@@ -312,7 +384,10 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
     return model;
   }
 
-  if (error) throw new Error(`${where}: expected success, got ${error instanceof TRPCError ? `${error.code}: ${error.message}` : String(error)}`);
+  if (error)
+    throw new Error(
+      `${where}: expected success, got ${error instanceof TRPCError ? `${error.code}: ${error.message}` : String(error)}`,
+    );
   const next = decision.next;
   const after = await dbState();
 
@@ -329,7 +404,14 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
         expect(known.has(created!.id), `${where}: a new pair must get a new row`).toBe(false);
         row.id = created!.id;
       }
-      expectedRows.push({ id: row.id, worklet_id: workletIds[w], mentor_id: candidates[row.m], role: row.role, is_active: row.active, assigned_by: row.by });
+      expectedRows.push({
+        id: row.id,
+        worklet_id: workletIds[w],
+        mentor_id: candidates[row.m],
+        role: row.role,
+        is_active: row.active,
+        assigned_by: row.by,
+      });
     }
   }
   const actualRows = after.rows.map(({ assigned_at: _, ...r }) => r);
@@ -350,7 +432,13 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
   const fresh = await f.events({ afterId: before.events.last ?? 0 });
   expect(fresh.length, `${where}: events`).toBe(decision.events.length);
   const expectedEvents = decision.events.map((e) => ({
-    type: e.type, workletId: workletIds[e.w]!, mentorId: candidates[e.m]!, oldRole: e.oldRole, newRole: e.newRole, actorId: actor.id, actorName: actor.name,
+    type: e.type,
+    workletId: workletIds[e.w]!,
+    mentorId: candidates[e.m]!,
+    oldRole: e.oldRole,
+    newRole: e.newRole,
+    actorId: actor.id,
+    actorName: actor.name,
   }));
   expect(fresh.map(eventKey).sort(), where).toEqual(expectedEvents.map(eventKey).sort());
   for (const e of fresh) {
@@ -360,7 +448,11 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
 
   // The answer: the worklet's active mentors, Primary first, and the number of changes.
   if (op.kind !== 'setStatus') {
-    const answer = result as { workletId: number; changes: number; mentors: { mentorId: number; role: Role; assignmentId: number }[] };
+    const answer = result as {
+      workletId: number;
+      changes: number;
+      mentors: { mentorId: number; role: Role; assignmentId: number }[];
+    };
     expect(answer.workletId, where).toBe(workletIds[op.w]);
     expect(answer.changes, where).toBe(decision.events.length);
     const active = [...next.worklets[op.w]!.rows.values()].filter((r) => r.active);
@@ -368,7 +460,9 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
       active.map((r) => `${r.id}:${candidates[r.m]}:${r.role}`).sort(),
     );
     const ranks = answer.mentors.map((m) => roleOrder.indexOf(m.role));
-    expect(ranks, `${where}: Primary first, then Secondary, then Collaborator`).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ranks, `${where}: Primary first, then Secondary, then Collaborator`).toEqual(
+      [...ranks].sort((a, b) => a - b),
+    );
   }
   return next;
 }
@@ -379,21 +473,30 @@ describe('assignment writes against a model', () => {
     let steps = 0;
     let failures = 0;
     await fc.assert(
-      fc.asyncProperty(fc.tuple(statusArb, statusArb), fc.array(opArb, { minLength: 8, maxLength: 25, size: 'max' }), async (statuses, ops) => {
-        runs++;
-        await reset(statuses);
-        let model: Model = { worklets: statuses.map((status) => ({ status, rows: new Map() })) };
-        for (const [i, op] of ops.entries()) {
-          const next = await step(model, op, i);
-          if (next === model) failures++;
-          steps++;
-          model = next;
-        }
-      }),
+      fc.asyncProperty(
+        fc.tuple(statusArb, statusArb),
+        fc.array(opArb, { minLength: 8, maxLength: 25, size: 'max' }),
+        async (statuses, ops) => {
+          runs++;
+          await reset(statuses);
+          let model: Model = { worklets: statuses.map((status) => ({ status, rows: new Map() })) };
+          for (const [i, op] of ops.entries()) {
+            const next = await step(model, op, i);
+            if (next === model) failures++;
+            steps++;
+            model = next;
+          }
+        },
+      ),
       { numRuns: 40 },
     );
     // The generator must exercise both sides: accepted and rejected writes.
-    console.log(`MODEL [${f.db.kind}] ${runs} runs, ${steps} steps; outcomes: ${[...stats].sort().map(([k, n]) => `${k}=${n}`).join(', ')}`);
+    console.log(
+      `MODEL [${f.db.kind}] ${runs} runs, ${steps} steps; outcomes: ${[...stats]
+        .sort()
+        .map(([k, n]) => `${k}=${n}`)
+        .join(', ')}`,
+    );
     expect(runs).toBeGreaterThanOrEqual(40);
     expect(failures).toBeGreaterThan(0);
     expect(steps - failures).toBeGreaterThan(failures / 2);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../src/context.ts';
 import type { RouterInputs } from '../src/root.ts';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 type ListInput = RouterInputs['worklets']['list'];
 
@@ -22,7 +22,10 @@ beforeAll(async () => {
   for (let i = 0; i < 10; i++) mentors.push(await f.user('mentor', { name: `Counted ${i}` }));
 
   const worklets = await f.db.prisma.worklet.createManyAndReturn({
-    data: Array.from({ length: 120 }, (_, i) => ({ title: `Counted worklet ${i} ${i % 2 === 0 ? 'even' : 'odd'}`, status: i % 5 === 0 ? 'draft' : 'active' })),
+    data: Array.from({ length: 120 }, (_, i) => ({
+      title: `Counted worklet ${i} ${i % 2 === 0 ? 'even' : 'odd'}`,
+      status: i % 5 === 0 ? 'draft' : 'active',
+    })),
     select: { id: true },
   });
   const roles = ['Secondary', 'Collaborator'] as const;
@@ -54,7 +57,12 @@ async function measure(viewer: SessionUser, input: ListInput) {
   const page = await caller.worklets.list(input);
   const sent = [...statements];
   statements.length = 0;
-  return { count: sent.length, sent, items: page.items.length, mentors: page.items.reduce((n, i) => n + i.mentors.length, 0) };
+  return {
+    count: sent.length,
+    sent,
+    items: page.items.length,
+    mentors: page.items.reduce((n, i) => n + i.mentors.length, 0),
+  };
 }
 
 describe('worklets.list statement count', () => {
@@ -73,7 +81,9 @@ describe('worklets.list statement count', () => {
       const small = await measure(viewer(), { ...input, limit: 10 });
       const large = await measure(viewer(), { ...input, limit: 100 });
       const again = await measure(viewer(), { ...input, limit: 100 });
-      lines.push(`${name}: limit 10 -> ${small.count} statements (${small.items} cards, ${small.mentors} mentors); limit 100 -> ${large.count} statements (${large.items} cards, ${large.mentors} mentors)`);
+      lines.push(
+        `${name}: limit 10 -> ${small.count} statements (${small.items} cards, ${small.mentors} mentors); limit 100 -> ${large.count} statements (${large.items} cards, ${large.mentors} mentors)`,
+      );
       expect(small.items, name).toBeGreaterThan(0);
       expect(large.count, `${name}\n${large.sent.join('\n')}`).toBe(small.count);
       expect(again.count, name).toBe(large.count);
@@ -83,7 +93,9 @@ describe('worklets.list statement count', () => {
     const unfiltered = await measure(admin, { limit: 100 });
     expect(unfiltered.items).toBe(100);
     expect(unfiltered.mentors).toBeGreaterThan(150);
-    console.log(`QUERY-COUNT [${f.db.kind}] worklets.list, 120 worklets with 1-3 mentors each, every statement sent counted:\n  ${lines.join('\n  ')}`);
+    console.log(
+      `QUERY-COUNT [${f.db.kind}] worklets.list, 120 worklets with 1-3 mentors each, every statement sent counted:\n  ${lines.join('\n  ')}`,
+    );
   });
 
   it('counts every statement: a write shows its BEGIN and COMMIT', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 let f: ApiFixture;
 beforeAll(async () => {
@@ -22,7 +22,13 @@ describe('what students can read', () => {
     const [m1, m2] = [await f.user('mentor'), await f.user('mentor')];
     const w = await f.worklet({ status: 'active' });
     const adminApi = f.callerFor(admin);
-    await adminApi.assignments.setMentors({ workletId: w.id, mentors: [{ mentorId: m1.id, role: 'Primary' }, { mentorId: m2.id, role: 'Secondary' }] });
+    await adminApi.assignments.setMentors({
+      workletId: w.id,
+      mentors: [
+        { mentorId: m1.id, role: 'Primary' },
+        { mentorId: m2.id, role: 'Secondary' },
+      ],
+    });
     await adminApi.assignments.setMentors({ workletId: w.id, mentors: [{ mentorId: m1.id, role: 'Primary' }] });
     const asStudent = await f.callerFor(await f.user('student')).worklets.byId({ workletId: w.id });
     expect(asStudent.mentors.map((m) => m.mentorId)).toEqual([m1.id]);
@@ -61,10 +67,13 @@ describe('deactivating a mentor while they are being assigned', () => {
         admin.users.setActive({ id: mentor.id, isActive: false }),
       ]);
       for (const r of results) {
-        if (r.status === 'rejected') expect(['BAD_REQUEST', 'CONFLICT']).toContain((r.reason as { code?: string }).code);
+        if (r.status === 'rejected')
+          expect(['BAD_REQUEST', 'CONFLICT']).toContain((r.reason as { code?: string }).code);
       }
       expect(results.at(-1)?.status).toBe('fulfilled');
-      const active = await f.db.prisma.mentorWorkletAssignment.count({ where: { mentorId: mentor.id, isActive: true } });
+      const active = await f.db.prisma.mentorWorkletAssignment.count({
+        where: { mentorId: mentor.id, isActive: true },
+      });
       expect(active).toBe(0);
     }
     expect(await f.legacyViolations()).toEqual([]);

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 
 let f: ApiFixture;
-beforeAll(async () => { f = await createApiFixture(); });
-afterAll(async () => { await f.close(); });
+beforeAll(async () => {
+  f = await createApiFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
 
 describe('smoke', () => {
   it('assigns, replaces the Primary and lists', async () => {
@@ -13,9 +17,19 @@ describe('smoke', () => {
     const api = f.callerFor(admin);
     const r1 = await api.assignments.assign({ workletId: w.id, mentorId: m1.id });
     expect(r1.mentors.map((m) => m.role)).toEqual(['Primary']);
-    await expect(api.assignments.assign({ workletId: w.id, mentorId: m2.id, role: 'Primary' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    const r2 = await api.assignments.assign({ workletId: w.id, mentorId: m2.id, role: 'Primary', replacePrimary: true });
-    expect(r2.mentors.map((m) => [m.mentorId, m.role])).toEqual([[m2.id, 'Primary'], [m1.id, 'Secondary']]);
+    await expect(api.assignments.assign({ workletId: w.id, mentorId: m2.id, role: 'Primary' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const r2 = await api.assignments.assign({
+      workletId: w.id,
+      mentorId: m2.id,
+      role: 'Primary',
+      replacePrimary: true,
+    });
+    expect(r2.mentors.map((m) => [m.mentorId, m.role])).toEqual([
+      [m2.id, 'Primary'],
+      [m1.id, 'Secondary'],
+    ]);
     const list = await api.worklets.list({ limit: 10 });
     expect(list.items[0]?.mentors).toHaveLength(2);
     expect(await f.legacyViolations()).toEqual([]);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../src/context.ts';
 import type { RouterInputs, RouterOutputs } from '../src/root.ts';
-import { createApiFixture, type ApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 import { caught, fieldErrors, rejectsWithoutWriting, untyped } from './helpers.ts';
 
 type ListInput = RouterInputs['worklets']['list'];
@@ -31,7 +31,10 @@ afterAll(async () => {
 const api = (user: SessionUser | null = admin) => f.callerFor(user);
 
 async function assignmentId(workletId: number, mentorId: number): Promise<number> {
-  const row = await f.db.prisma.mentorWorkletAssignment.findUniqueOrThrow({ where: { mentorId_workletId: { mentorId, workletId } }, select: { id: true } });
+  const row = await f.db.prisma.mentorWorkletAssignment.findUniqueOrThrow({
+    where: { mentorId_workletId: { mentorId, workletId } },
+    select: { id: true },
+  });
   return row.id;
 }
 
@@ -39,11 +42,20 @@ async function assignmentId(workletId: number, mentorId: number): Promise<number
 // The oracle: what the database holds, read with plain SQL, filtered in JavaScript.
 // ---------------------------------------------------------------------------------------
 
-type OracleMentor = { assignmentId: number; mentorId: number; name: string; email: string; role: string; assignedAt: Date };
+type OracleMentor = {
+  assignmentId: number;
+  mentorId: number;
+  name: string;
+  email: string;
+  role: string;
+  assignedAt: Date;
+};
 type OracleWorklet = { id: number; title: string; status: string; mentors: OracleMentor[] };
 
 async function oracleWorklets(): Promise<OracleWorklet[]> {
-  const worklets = await f.db.pool.query<{ id: number; title: string; status: string }>(`SELECT id, title, status::text AS status FROM worklets ORDER BY id DESC`);
+  const worklets = await f.db.pool.query<{ id: number; title: string; status: string }>(
+    `SELECT id, title, status::text AS status FROM worklets ORDER BY id DESC`,
+  );
   const active = await f.db.pool.query<OracleMentor & { workletId: number }>(`
     SELECT a.worklet_id AS "workletId", a.id AS "assignmentId", a.mentor_id AS "mentorId", u.name, u.email, a.role_type::text AS role, a.assigned_at AS "assignedAt"
     FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
@@ -109,14 +121,24 @@ describe('worklets.list', () => {
     for (let i = 0; i < 4; i++) pool.push(await f.user('mentor', { name: `Lister ${i}` }));
     const [m0, m1, m2, m3] = pool as [SessionUser, SessionUser, SessionUser, SessionUser];
     for (let i = 0; i < 45; i++) {
-      const w = await f.worklet({ title: `Catalog ${String(i).padStart(2, '0')} ${i % 3 === 0 ? 'Robotics' : 'Garden'}` });
+      const w = await f.worklet({
+        title: `Catalog ${String(i).padStart(2, '0')} ${i % 3 === 0 ? 'Robotics' : 'Garden'}`,
+      });
       const shapes = [
         [],
         [{ mentorId: m0.id, role: 'Primary' }],
         [{ mentorId: m1.id, role: 'Secondary' }],
-        [{ mentorId: m0.id, role: 'Secondary' }, { mentorId: m3.id, role: 'Collaborator' }, { mentorId: m2.id, role: 'Primary' }],
+        [
+          { mentorId: m0.id, role: 'Secondary' },
+          { mentorId: m3.id, role: 'Collaborator' },
+          { mentorId: m2.id, role: 'Primary' },
+        ],
         [{ mentorId: m0.id, role: 'Primary' }],
-        [{ mentorId: m1.id, role: 'Collaborator' }, { mentorId: m3.id, role: 'Primary' }, { mentorId: m2.id, role: 'Collaborator' }],
+        [
+          { mentorId: m1.id, role: 'Collaborator' },
+          { mentorId: m3.id, role: 'Primary' },
+          { mentorId: m2.id, role: 'Collaborator' },
+        ],
       ] as const;
       const shape = shapes[i % 6]!;
       if (shape.length > 0) await api().assignments.setMentors({ workletId: w.id, mentors: [...shape] });
@@ -146,10 +168,24 @@ describe('worklets.list', () => {
     expect(items).toHaveLength(45);
     const [m0, , m2, m3] = pool;
     const shape3 = items.find((i) => i.title.startsWith('Catalog 03'))!;
-    expect(shape3.mentors.map((m) => [m.mentorId, m.role])).toEqual([[m2!.id, 'Primary'], [m0!.id, 'Secondary'], [m3!.id, 'Collaborator']]);
-    expect(shape3.mentors[0]).toEqual({ assignmentId: expect.any(Number), mentorId: m2!.id, name: m2!.name, email: m2!.email, role: 'Primary', assignedAt: expect.any(Date) });
+    expect(shape3.mentors.map((m) => [m.mentorId, m.role])).toEqual([
+      [m2!.id, 'Primary'],
+      [m0!.id, 'Secondary'],
+      [m3!.id, 'Collaborator'],
+    ]);
+    expect(shape3.mentors[0]).toEqual({
+      assignmentId: expect.any(Number),
+      mentorId: m2!.id,
+      name: m2!.name,
+      email: m2!.email,
+      role: 'Primary',
+      assignedAt: expect.any(Date),
+    });
     expect(items.find((i) => i.title.startsWith('Catalog 04'))).toMatchObject({ mentors: [], hasPrimary: false });
-    expect(items.find((i) => i.title.startsWith('Catalog 02'))).toMatchObject({ hasPrimary: false, mentors: [{ role: 'Secondary' }] });
+    expect(items.find((i) => i.title.startsWith('Catalog 02'))).toMatchObject({
+      hasPrimary: false,
+      mentors: [{ role: 'Secondary' }],
+    });
   });
 
   it('filters by status, mentor, search and coverage, alone and combined, across pages', async () => {
@@ -184,15 +220,27 @@ describe('worklets.list', () => {
   });
 
   it('rejects bad paging and unknown keys', async () => {
-    for (const input of [{ limit: 0 }, { limit: 101 }, { cursor: 0 }, { coverage: 'everything' }, { status: 'deleted' }, { mentor_id: 1 }, { search: 'x'.repeat(101) }]) {
-      expect((await caught(api().worklets.list(untyped<ListInput>(input)))).code, JSON.stringify(input)).toBe('BAD_REQUEST');
+    for (const input of [
+      { limit: 0 },
+      { limit: 101 },
+      { cursor: 0 },
+      { coverage: 'everything' },
+      { status: 'deleted' },
+      { mentor_id: 1 },
+      { search: 'x'.repeat(101) },
+    ]) {
+      expect((await caught(api().worklets.list(untyped<ListInput>(input)))).code, JSON.stringify(input)).toBe(
+        'BAD_REQUEST',
+      );
     }
   });
 });
 
 describe('worklets.coverage', () => {
   async function oracleCoverage(viewer: SessionUser = admin) {
-    const open = oracleFilter(await oracleWorklets(), {}, viewer).filter((w) => w.status === 'draft' || w.status === 'active');
+    const open = oracleFilter(await oracleWorklets(), {}, viewer).filter(
+      (w) => w.status === 'draft' || w.status === 'active',
+    );
     return {
       needsPrimary: open.filter((w) => !w.mentors.some((m) => m.role === 'Primary')).length,
       noMentors: open.filter((w) => w.mentors.length === 0).length,
@@ -204,9 +252,15 @@ describe('worklets.coverage', () => {
     expect(start).toEqual(await oracleCoverage());
     const [a, b] = [await f.user('mentor'), await f.user('mentor')];
     const w = await f.worklet({ status: 'draft' });
-    expect(await api().worklets.coverage()).toEqual({ needsPrimary: start.needsPrimary + 1, noMentors: start.noMentors + 1 });
+    expect(await api().worklets.coverage()).toEqual({
+      needsPrimary: start.needsPrimary + 1,
+      noMentors: start.noMentors + 1,
+    });
     await api().assignments.assign({ workletId: w.id, mentorId: a.id, role: 'Secondary' });
-    expect(await api().worklets.coverage()).toEqual({ needsPrimary: start.needsPrimary + 1, noMentors: start.noMentors });
+    expect(await api().worklets.coverage()).toEqual({
+      needsPrimary: start.needsPrimary + 1,
+      noMentors: start.noMentors,
+    });
     await api().assignments.assign({ workletId: w.id, mentorId: b.id });
     expect(await api().worklets.coverage()).toEqual(start);
     // Completed and archived worklets need nobody.
@@ -214,7 +268,10 @@ describe('worklets.coverage', () => {
     await f.worklet({ status: 'archived' });
     expect(await api().worklets.coverage()).toEqual(start);
     await api().worklets.update({ id: done.id, status: 'active' });
-    expect(await api().worklets.coverage()).toEqual({ needsPrimary: start.needsPrimary + 1, noMentors: start.noMentors + 1 });
+    expect(await api().worklets.coverage()).toEqual({
+      needsPrimary: start.needsPrimary + 1,
+      noMentors: start.noMentors + 1,
+    });
     expect(await api().worklets.coverage()).toEqual(await oracleCoverage());
   });
 
@@ -232,7 +289,12 @@ describe('worklets.coverage', () => {
 describe('worklets.byId', () => {
   it('shows active mentors Primary first, inactive ones, the legacy Primary and the recent history', async () => {
     const w = await f.worklet({ title: 'Detail view' });
-    const [p, s, c, gone] = [await f.user('mentor'), await f.user('mentor'), await f.user('mentor'), await f.user('mentor')];
+    const [p, s, c, gone] = [
+      await f.user('mentor'),
+      await f.user('mentor'),
+      await f.user('mentor'),
+      await f.user('mentor'),
+    ];
     await api().assignments.assign({ workletId: w.id, mentorId: c.id, role: 'Collaborator' });
     await api().assignments.assign({ workletId: w.id, mentorId: gone.id, role: 'Secondary' });
     await api(admin2).assignments.assign({ workletId: w.id, mentorId: s.id, role: 'Secondary' });
@@ -241,7 +303,11 @@ describe('worklets.byId', () => {
 
     const detail = await api().worklets.byId({ workletId: w.id });
     expect(detail).toMatchObject({ id: w.id, title: 'Detail view', description: '', status: 'active' });
-    expect(detail.mentors.map((m) => [m.mentorId, m.role])).toEqual([[p.id, 'Primary'], [s.id, 'Secondary'], [c.id, 'Collaborator']]);
+    expect(detail.mentors.map((m) => [m.mentorId, m.role])).toEqual([
+      [p.id, 'Primary'],
+      [s.id, 'Secondary'],
+      [c.id, 'Collaborator'],
+    ]);
     expect(detail.inactiveMentors.map((m) => [m.mentorId, m.role])).toEqual([[gone.id, 'Secondary']]);
     expect(detail.legacyPrimaryMentor).toEqual({ id: p.id, name: p.name, email: p.email });
     expect(detail.history.nextCursor).toBeNull();
@@ -252,7 +318,14 @@ describe('worklets.byId', () => {
       ['assigned', gone.id, null, 'Secondary'],
       ['assigned', c.id, null, 'Collaborator'],
     ]);
-    expect(detail.history.items[2]).toMatchObject({ actorId: admin2.id, actorName: admin2.name, mentorName: s.name, mentorEmail: s.email, workletId: w.id, workletTitle: 'Detail view' });
+    expect(detail.history.items[2]).toMatchObject({
+      actorId: admin2.id,
+      actorName: admin2.name,
+      mentorName: s.name,
+      mentorEmail: s.email,
+      workletId: w.id,
+      workletTitle: 'Detail view',
+    });
   });
 
   it('previews the 20 newest events and gives a cursor to the rest', async () => {
@@ -263,7 +336,8 @@ describe('worklets.byId', () => {
     for (let i = 0; i < 12; i++) {
       await api().assignments.changeRole({ assignmentId: id, role: i % 2 === 0 ? 'Secondary' : 'Primary' });
     }
-    for (let i = 0; i < 6; i++) await api().assignments[i % 2 === 0 ? 'deactivate' : 'reactivate']({ assignmentId: id });
+    for (let i = 0; i < 6; i++)
+      await api().assignments[i % 2 === 0 ? 'deactivate' : 'reactivate']({ assignmentId: id });
     // 1 + 12 + 6 = 19 events: one short of a second page.
     let detail = await api().worklets.byId({ workletId: w.id });
     expect(detail.history.items).toHaveLength(19);
@@ -276,7 +350,12 @@ describe('worklets.byId', () => {
     detail = await api().worklets.byId({ workletId: w.id });
     const events = await f.events({ workletId: w.id });
     expect(events).toHaveLength(21);
-    expect(detail.history.items.map((e) => e.id)).toEqual(events.slice(1).reverse().map((e) => e.id));
+    expect(detail.history.items.map((e) => e.id)).toEqual(
+      events
+        .slice(1)
+        .reverse()
+        .map((e) => e.id),
+    );
     expect(detail.history.nextCursor).toBe(events[1]!.id);
     const rest = await api().history.forWorklet({ workletId: w.id, cursor: detail.history.nextCursor });
     expect(rest.items.map((e) => e.id)).toEqual([events[0]!.id]);
@@ -303,7 +382,9 @@ describe('worklets.create / update / archive', () => {
     expect(created).toEqual({ id: expect.any(Number), title: 'Soil sensors', description: '', status: 'draft' });
     const full = await api().worklets.create({ title: 'Kites', description: ' Wind ', status: 'active' });
     expect(full).toMatchObject({ title: 'Kites', description: 'Wind', status: 'active' });
-    expect(await f.db.prisma.worklet.findUniqueOrThrow({ where: { id: full.id }, select: { mentorId: true } })).toEqual({ mentorId: null });
+    expect(await f.db.prisma.worklet.findUniqueOrThrow({ where: { id: full.id }, select: { mentorId: true } })).toEqual(
+      { mentorId: null },
+    );
   });
 
   it('BAD_REQUEST with field errors, and nothing written, for invalid worklets', async () => {
@@ -317,10 +398,18 @@ describe('worklets.create / update / archive', () => {
       [{}, 'title'],
     ];
     for (const [input, field] of cases) {
-      const error = await rejectsWithoutWriting(f, () => api().worklets.create(untyped<RouterInputs['worklets']['create']>(input)), 'BAD_REQUEST');
+      const error = await rejectsWithoutWriting(
+        f,
+        () => api().worklets.create(untyped<RouterInputs['worklets']['create']>(input)),
+        'BAD_REQUEST',
+      );
       expect(fieldErrors(error)[field], JSON.stringify(input)).toBeDefined();
     }
-    await rejectsWithoutWriting(f, () => api().worklets.create(untyped<RouterInputs['worklets']['create']>({ title: 'Valid', mentorId: 1 })), 'BAD_REQUEST');
+    await rejectsWithoutWriting(
+      f,
+      () => api().worklets.create(untyped<RouterInputs['worklets']['create']>({ title: 'Valid', mentorId: 1 })),
+      'BAD_REQUEST',
+    );
     const mentor = await f.user('mentor');
     await rejectsWithoutWriting(f, () => api(mentor).worklets.create({ title: 'Valid' }), 'FORBIDDEN');
     await rejectsWithoutWriting(f, () => api(student).worklets.create({ title: 'Valid' }), 'FORBIDDEN');
@@ -330,11 +419,20 @@ describe('worklets.create / update / archive', () => {
   it('updates some fields and leaves the others', async () => {
     const w = await api().worklets.create({ title: 'Bridges', description: 'Paper' });
     expect(await api().worklets.update({ id: w.id, status: 'active' })).toEqual({ ...w, status: 'active' });
-    expect(await api().worklets.update({ id: w.id, title: ' Arches ', description: '' })).toEqual({ ...w, title: 'Arches', description: '', status: 'active' });
+    expect(await api().worklets.update({ id: w.id, title: ' Arches ', description: '' })).toEqual({
+      ...w,
+      title: 'Arches',
+      description: '',
+      status: 'active',
+    });
     await rejectsWithoutWriting(f, () => api().worklets.update({ id: 2_000_000_000, title: 'Nobody' }), 'NOT_FOUND');
     const error = await rejectsWithoutWriting(f, () => api().worklets.update({ id: w.id, title: 'no' }), 'BAD_REQUEST');
     expect(fieldErrors(error).title).toBeDefined();
-    await rejectsWithoutWriting(f, () => api().worklets.update(untyped<RouterInputs['worklets']['update']>({ id: w.id, mentorId: admin.id })), 'BAD_REQUEST');
+    await rejectsWithoutWriting(
+      f,
+      () => api().worklets.update(untyped<RouterInputs['worklets']['update']>({ id: w.id, mentorId: admin.id })),
+      'BAD_REQUEST',
+    );
     await rejectsWithoutWriting(f, () => api(student).worklets.update({ id: w.id, title: 'Mine now' }), 'FORBIDDEN');
   });
 
@@ -342,7 +440,12 @@ describe('worklets.create / update / archive', () => {
     const w = await f.worklet();
     const [a, b] = [await f.user('mentor'), await f.user('mentor')];
     await api().assignments.assign({ workletId: w.id, mentorId: a.id });
-    expect(await api().worklets.archive({ workletId: w.id })).toEqual({ id: w.id, title: w.title, description: '', status: 'archived' });
+    expect(await api().worklets.archive({ workletId: w.id })).toEqual({
+      id: w.id,
+      title: w.title,
+      description: '',
+      status: 'archived',
+    });
     expect((await api().assignments.workletMentors({ workletId: w.id })).map((m) => m.mentorId)).toEqual([a.id]);
     expect(await f.legacyViolations()).toEqual([]);
     await rejectsWithoutWriting(f, () => api().assignments.assign({ workletId: w.id, mentorId: b.id }), 'BAD_REQUEST');
@@ -356,7 +459,8 @@ describe('mentors', () => {
   beforeAll(async () => {
     zed = [];
     // Same names on purpose: keyset pagination must order ties by id.
-    for (const name of ['Zed Ames', 'Zed Brook', 'Zed Brook', 'Zed Brook', 'zed cole', 'Zed Dunn', 'Zed Eve']) zed.push(await f.user('mentor', { name }));
+    for (const name of ['Zed Ames', 'Zed Brook', 'Zed Brook', 'Zed Brook', 'zed cole', 'Zed Dunn', 'Zed Eve'])
+      zed.push(await f.user('mentor', { name }));
     await f.user('mentor', { name: 'Zed Gone', isActive: false });
     await f.user('student', { name: 'Zed Student' });
     await f.user('admin', { name: 'Zed Admin' });
@@ -369,7 +473,13 @@ describe('mentors', () => {
   });
 
   async function oracleMentors(where: string, params: unknown[] = []) {
-    const result = await f.db.pool.query<{ id: number; name: string; email: string; isActive: boolean; activeWorklets: number }>(
+    const result = await f.db.pool.query<{
+      id: number;
+      name: string;
+      email: string;
+      isActive: boolean;
+      activeWorklets: number;
+    }>(
       `SELECT u.id, u.name, u.email, u.is_active AS "isActive",
               (SELECT count(*)::int FROM mentor_worklet_assignments a WHERE a.mentor_id = u.id AND a.is_active) AS "activeWorklets"
        FROM users u WHERE u.role = 'mentor' AND ${where} ORDER BY u.name, u.id`,
@@ -380,18 +490,30 @@ describe('mentors', () => {
 
   it('search: active mentors only, by name or email, case-insensitive, limited', async () => {
     const found = await api().mentors.search({ query: 'zed' });
-    expect(found).toEqual((await oracleMentors(`u.is_active AND (u.name ILIKE '%zed%' OR u.email ILIKE '%zed%')`)).map(({ id, name, email }) => ({ id, name, email })));
+    expect(found).toEqual(
+      (await oracleMentors(`u.is_active AND (u.name ILIKE '%zed%' OR u.email ILIKE '%zed%')`)).map(
+        ({ id, name, email }) => ({ id, name, email }),
+      ),
+    );
     expect(found.map((m) => m.name)).not.toContain('Zed Gone');
     expect(found.map((m) => m.name)).not.toContain('Zed Student');
     expect(found.map((m) => m.name)).not.toContain('Zed Admin');
     expect(found).toHaveLength(7);
-    expect(await api().mentors.search({ query: 'ZED BROOK', limit: 2 })).toEqual([zed[1], zed[2]].map((m) => ({ id: m!.id, name: m!.name, email: m!.email })));
-    expect(await api().mentors.search({ query: zed[4]!.email.toUpperCase() })).toEqual([{ id: zed[4]!.id, name: 'zed cole', email: zed[4]!.email }]);
+    expect(await api().mentors.search({ query: 'ZED BROOK', limit: 2 })).toEqual(
+      [zed[1], zed[2]].map((m) => ({ id: m!.id, name: m!.name, email: m!.email })),
+    );
+    expect(await api().mentors.search({ query: zed[4]!.email.toUpperCase() })).toEqual([
+      { id: zed[4]!.id, name: 'zed cole', email: zed[4]!.email },
+    ]);
     const everyone = await api().mentors.search({ limit: 50 });
-    expect(everyone).toEqual((await oracleMentors('u.is_active')).slice(0, 50).map(({ id, name, email }) => ({ id, name, email })));
+    expect(everyone).toEqual(
+      (await oracleMentors('u.is_active')).slice(0, 50).map(({ id, name, email }) => ({ id, name, email })),
+    );
     expect((await api().mentors.search({})).length).toBeLessThanOrEqual(10);
     for (const input of [{ limit: 0 }, { limit: 51 }, { query: 'x'.repeat(101) }, { role: 'mentor' }]) {
-      expect((await caught(api().mentors.search(untyped<RouterInputs['mentors']['search']>(input)))).code).toBe('BAD_REQUEST');
+      expect((await caught(api().mentors.search(untyped<RouterInputs['mentors']['search']>(input)))).code).toBe(
+        'BAD_REQUEST',
+      );
     }
     expect((await caught(api(zed[0]!).mentors.search({ query: 'zed' }))).code).toBe('FORBIDDEN');
     expect((await caught(api(null).mentors.search({ query: 'zed' }))).code).toBe('UNAUTHORIZED');
@@ -426,12 +548,17 @@ describe('mentors', () => {
       cursor = page.nextCursor;
     } while (cursor !== null);
     expect(brooks).toEqual([zed[1]!.id, zed[2]!.id, zed[3]!.id]);
-    expect((await caught(api(student).mentors.list({})))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await caught(api(student).mentors.list({}))).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('byId: a mentor with their active worklet count; NOT_FOUND for non-mentors and unknown ids', async () => {
     expect(await api().mentors.byId({ mentorId: zed[0]!.id })).toEqual({
-      id: zed[0]!.id, name: 'Zed Ames', email: zed[0]!.email, isActive: true, createdAt: expect.any(Date), activeWorklets: 2,
+      id: zed[0]!.id,
+      name: 'Zed Ames',
+      email: zed[0]!.email,
+      isActive: true,
+      createdAt: expect.any(Date),
+      activeWorklets: 2,
     });
     expect((await api().mentors.byId({ mentorId: zed[6]!.id })).activeWorklets).toBe(0);
     expect((await caught(api().mentors.byId({ mentorId: student.id }))).code).toBe('NOT_FOUND');
@@ -448,13 +575,23 @@ describe('history', () => {
     await api().assignments.assign({ workletId: w1.id, mentorId: a.id });
     await api().assignments.assign({ workletId: w2.id, mentorId: a.id, role: 'Collaborator' });
     await api().assignments.assign({ workletId: w1.id, mentorId: b.id });
-    await api(admin2).assignments.changeRole({ assignmentId: await assignmentId(w1.id, b.id), role: 'Primary', replacePrimary: true });
+    await api(admin2).assignments.changeRole({
+      assignmentId: await assignmentId(w1.id, b.id),
+      role: 'Primary',
+      replacePrimary: true,
+    });
     await api().assignments.deactivate({ assignmentId: await assignmentId(w2.id, a.id) });
     await api().assignments.setMentors({ workletId: w1.id, mentors: [{ mentorId: b.id, role: 'Secondary' }] });
 
     for (const [read, expected] of [
-      [(cursor: number | null) => api().history.forWorklet({ workletId: w1.id, limit: 2, cursor }), await f.events({ workletId: w1.id })],
-      [(cursor: number | null) => api().history.forMentor({ mentorId: a.id, limit: 2, cursor }), await f.events({ mentorId: a.id })],
+      [
+        (cursor: number | null) => api().history.forWorklet({ workletId: w1.id, limit: 2, cursor }),
+        await f.events({ workletId: w1.id }),
+      ],
+      [
+        (cursor: number | null) => api().history.forMentor({ mentorId: a.id, limit: 2, cursor }),
+        await f.events({ mentorId: a.id }),
+      ],
     ] as const) {
       const ids: number[] = [];
       let cursor: number | null = null;
@@ -478,7 +615,11 @@ describe('history', () => {
     expect(w1History.items[2]).toMatchObject({ actorId: admin2.id, actorName: admin2.name, workletTitle: w1.title });
     const aHistory = await api().history.forMentor({ mentorId: a.id });
     expect(aHistory.items.map((e) => [e.type, e.workletId])).toEqual([
-      ['deactivated', w1.id], ['deactivated', w2.id], ['role_changed', w1.id], ['assigned', w2.id], ['assigned', w1.id],
+      ['deactivated', w1.id],
+      ['deactivated', w2.id],
+      ['role_changed', w1.id],
+      ['assigned', w2.id],
+      ['assigned', w1.id],
     ]);
   });
 
@@ -492,12 +633,18 @@ describe('history', () => {
     await f.db.prisma.user.delete({ where: { id: leaving.id } });
 
     let history = await api().history.forWorklet({ workletId: w.id });
-    expect(history.items.map((e) => [e.actorId, e.actorName])).toEqual([[null, 'Lou Leaving'], [null, 'Lou Leaving']]);
+    expect(history.items.map((e) => [e.actorId, e.actorName])).toEqual([
+      [null, 'Lou Leaving'],
+      [null, 'Lou Leaving'],
+    ]);
     expect((await f.assignments(w.id)).map((a) => a.assignedById)).toEqual([null, null]);
 
     await f.db.prisma.user.delete({ where: { id: m.id } });
     history = await api().history.forWorklet({ workletId: w.id });
-    expect(history.items.map((e) => [e.mentorId, e.mentorName, e.actorName])).toEqual([[stay.id, stay.name, 'Lou Leaving'], [null, 'Mo Mentor', 'Lou Leaving']]);
+    expect(history.items.map((e) => [e.mentorId, e.mentorName, e.actorName])).toEqual([
+      [stay.id, stay.name, 'Lou Leaving'],
+      [null, 'Mo Mentor', 'Lou Leaving'],
+    ]);
     expect(history.items[1]!.mentorEmail).toBe(m.email);
     expect(history.items[1]!.assignmentId).toBeNull();
     expect((await caught(api().history.forMentor({ mentorId: m.id }))).code).toBe('NOT_FOUND');
@@ -517,15 +664,35 @@ describe('history', () => {
     expect((await caught(api(null).history.forWorklet({ workletId: w.id }))).code).toBe('UNAUTHORIZED');
     expect((await caught(api().history.forWorklet({ workletId: 2_000_000_000 }))).code).toBe('NOT_FOUND');
     expect((await caught(api().history.forMentor({ mentorId: 2_000_000_000 }))).code).toBe('NOT_FOUND');
-    expect((await caught(api().history.forWorklet(untyped<RouterInputs['history']['forWorklet']>({ workletId: w.id, limit: 500 })))).code).toBe('BAD_REQUEST');
+    expect(
+      (
+        await caught(
+          api().history.forWorklet(untyped<RouterInputs['history']['forWorklet']>({ workletId: w.id, limit: 500 })),
+        )
+      ).code,
+    ).toBe('BAD_REQUEST');
   });
 });
 
 describe('users', () => {
   it('create: normalises the email, and a duplicate email (any case) is a CONFLICT that writes nothing', async () => {
-    const created = await api().users.create({ email: '  Nia.Newton@Example.TEST ', name: ' Nia Newton ', role: 'mentor' });
-    expect(created).toMatchObject({ id: expect.any(Number), email: 'nia.newton@example.test', name: 'Nia Newton', role: 'mentor', isActive: true });
-    const error = await rejectsWithoutWriting(f, () => api().users.create({ email: 'NIA.NEWTON@example.test', name: 'Other', role: 'student' }), 'CONFLICT');
+    const created = await api().users.create({
+      email: '  Nia.Newton@Example.TEST ',
+      name: ' Nia Newton ',
+      role: 'mentor',
+    });
+    expect(created).toMatchObject({
+      id: expect.any(Number),
+      email: 'nia.newton@example.test',
+      name: 'Nia Newton',
+      role: 'mentor',
+      isActive: true,
+    });
+    const error = await rejectsWithoutWriting(
+      f,
+      () => api().users.create({ email: 'NIA.NEWTON@example.test', name: 'Other', role: 'student' }),
+      'CONFLICT',
+    );
     expect(error.message).not.toMatch(/prisma|unique constraint|users_email_key/i);
     expect((await api().mentors.search({ query: 'nia newton' })).map((m) => m.id)).toEqual([created.id]);
   });
@@ -538,23 +705,59 @@ describe('users', () => {
       [{ email: 'ok@example.test', name: 'X' }, 'role'],
     ];
     for (const [input, field] of cases) {
-      const error = await rejectsWithoutWriting(f, () => api().users.create(untyped<RouterInputs['users']['create']>(input)), 'BAD_REQUEST');
+      const error = await rejectsWithoutWriting(
+        f,
+        () => api().users.create(untyped<RouterInputs['users']['create']>(input)),
+        'BAD_REQUEST',
+      );
       expect(fieldErrors(error)[field], JSON.stringify(input)).toBeDefined();
     }
-    await rejectsWithoutWriting(f, () => api().users.create(untyped<RouterInputs['users']['create']>({ email: 'ok@example.test', name: 'X', role: 'mentor', isActive: false })), 'BAD_REQUEST');
-    await rejectsWithoutWriting(f, () => api(student).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }), 'FORBIDDEN');
-    await rejectsWithoutWriting(f, () => api(null).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }), 'UNAUTHORIZED');
+    await rejectsWithoutWriting(
+      f,
+      () =>
+        api().users.create(
+          untyped<RouterInputs['users']['create']>({
+            email: 'ok@example.test',
+            name: 'X',
+            role: 'mentor',
+            isActive: false,
+          }),
+        ),
+      'BAD_REQUEST',
+    );
+    await rejectsWithoutWriting(
+      f,
+      () => api(student).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }),
+      'FORBIDDEN',
+    );
+    await rejectsWithoutWriting(
+      f,
+      () => api(null).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }),
+      'UNAUTHORIZED',
+    );
   });
 
   it('update: changes name and email; duplicate email is a CONFLICT, unknown id NOT_FOUND, own admin role kept', async () => {
     const u = await api().users.create({ email: 'uma@example.test', name: 'Uma', role: 'student' });
     const updated = await api().users.update({ id: u.id, name: 'Uma Ueda', email: 'UMA.UEDA@example.test' });
     expect(updated).toMatchObject({ id: u.id, name: 'Uma Ueda', email: 'uma.ueda@example.test', role: 'student' });
-    await rejectsWithoutWriting(f, () => api().users.update({ id: u.id, email: admin.email.toUpperCase() }), 'CONFLICT');
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.update({ id: u.id, email: admin.email.toUpperCase() }),
+      'CONFLICT',
+    );
     await rejectsWithoutWriting(f, () => api().users.update({ id: 2_000_000_000, name: 'Ghost' }), 'NOT_FOUND');
     await rejectsWithoutWriting(f, () => api().users.update({ id: admin.id, role: 'mentor' }), 'BAD_REQUEST');
-    await rejectsWithoutWriting(f, () => api().users.update(untyped<RouterInputs['users']['update']>({ id: u.id, isActive: false })), 'BAD_REQUEST');
-    const invalid = await rejectsWithoutWriting(f, () => api().users.update({ id: u.id, email: 'nope' }), 'BAD_REQUEST');
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.update(untyped<RouterInputs['users']['update']>({ id: u.id, isActive: false })),
+      'BAD_REQUEST',
+    );
+    const invalid = await rejectsWithoutWriting(
+      f,
+      () => api().users.update({ id: u.id, email: 'nope' }),
+      'BAD_REQUEST',
+    );
     expect(fieldErrors(invalid).email).toBeDefined();
     expect(await api().users.update({ id: u.id, role: 'mentor' })).toMatchObject({ role: 'mentor' });
   });
@@ -564,12 +767,25 @@ describe('users', () => {
     const [w1, w2] = [await f.worklet(), await f.worklet()];
     await api().assignments.assign({ workletId: w1.id, mentorId: m.id });
     await api().assignments.assign({ workletId: w2.id, mentorId: m.id, role: 'Secondary' });
-    await rejectsWithoutWriting(f, () => api().users.update({ id: m.id, role: 'student' }), 'CONFLICT', /2 active worklets/);
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.update({ id: m.id, role: 'student' }),
+      'CONFLICT',
+      /2 active worklets/,
+    );
     await rejectsWithoutWriting(f, () => api().users.update({ id: m.id, role: 'admin', name: 'Renamed' }), 'CONFLICT');
     // Other changes are fine.
-    expect(await api().users.update({ id: m.id, name: 'Still Mentor', role: 'mentor' })).toMatchObject({ name: 'Still Mentor', role: 'mentor' });
+    expect(await api().users.update({ id: m.id, name: 'Still Mentor', role: 'mentor' })).toMatchObject({
+      name: 'Still Mentor',
+      role: 'mentor',
+    });
     await api().assignments.setMentors({ workletId: w1.id, mentors: [] });
-    await rejectsWithoutWriting(f, () => api().users.update({ id: m.id, role: 'student' }), 'CONFLICT', /1 active worklet:/);
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.update({ id: m.id, role: 'student' }),
+      'CONFLICT',
+      /1 active worklet:/,
+    );
     await api().assignments.setMentors({ workletId: w2.id, mentors: [] });
     expect(await api().users.update({ id: m.id, role: 'student' })).toMatchObject({ role: 'student' });
   });
@@ -577,14 +793,21 @@ describe('users', () => {
   it('setActive(false) on a mentor ends their active assignments with events and legacy sync', async () => {
     const m = await f.user('mentor');
     const other = await f.user('mentor');
-    const [w1, w2, w3, w4] = [await f.worklet(), await f.worklet(), await f.worklet(), await f.worklet({ status: 'archived' })];
+    const [w1, w2, w3, w4] = [
+      await f.worklet(),
+      await f.worklet(),
+      await f.worklet(),
+      await f.worklet({ status: 'archived' }),
+    ];
     await api().assignments.assign({ workletId: w1.id, mentorId: m.id });
     await api().assignments.assign({ workletId: w1.id, mentorId: other.id });
     await api().assignments.assign({ workletId: w2.id, mentorId: other.id });
     await api().assignments.assign({ workletId: w2.id, mentorId: m.id, role: 'Collaborator' });
     await api().assignments.assign({ workletId: w3.id, mentorId: m.id, role: 'Secondary' });
     await api().assignments.deactivate({ assignmentId: await assignmentId(w3.id, m.id) });
-    await f.db.prisma.mentorWorkletAssignment.create({ data: { workletId: w4.id, mentorId: m.id, roleType: 'Primary', assignedById: admin.id } });
+    await f.db.prisma.mentorWorkletAssignment.create({
+      data: { workletId: w4.id, mentorId: m.id, roleType: 'Primary', assignedById: admin.id },
+    });
     await f.db.prisma.worklet.update({ where: { id: w4.id }, data: { mentorId: m.id } });
     const mark = (await f.db.prisma.assignmentEvent.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0;
 
@@ -622,7 +845,11 @@ describe('users', () => {
     await f.db.pool.query(`CREATE TRIGGER refuse_atomic_user BEFORE UPDATE ON users FOR EACH ROW
       WHEN (NEW.name = 'Atomic Mentor' AND NOT NEW.is_active) EXECUTE FUNCTION refuse_atomic_user()`);
     try {
-      const error = await rejectsWithoutWriting(f, () => api().users.setActive({ id: m.id, isActive: false }), 'INTERNAL_SERVER_ERROR');
+      const error = await rejectsWithoutWriting(
+        f,
+        () => api().users.setActive({ id: m.id, isActive: false }),
+        'INTERNAL_SERVER_ERROR',
+      );
       expect(error.message).not.toMatch(/refused|prisma|invocation/i);
       expect(await f.legacyMentorId(w.id)).toBe(m.id);
     } finally {
@@ -633,12 +860,21 @@ describe('users', () => {
   });
 
   it('setActive: not yourself, NOT_FOUND for unknown users, admins only', async () => {
-    await rejectsWithoutWriting(f, () => api().users.setActive({ id: admin.id, isActive: false }), 'BAD_REQUEST', /yourself/);
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.setActive({ id: admin.id, isActive: false }),
+      'BAD_REQUEST',
+      /yourself/,
+    );
     await rejectsWithoutWriting(f, () => api().users.setActive({ id: 2_000_000_000, isActive: false }), 'NOT_FOUND');
     const m = await f.user('mentor');
     await rejectsWithoutWriting(f, () => api(m).users.setActive({ id: m.id, isActive: false }), 'FORBIDDEN');
     await rejectsWithoutWriting(f, () => api(null).users.setActive({ id: m.id, isActive: false }), 'UNAUTHORIZED');
-    await rejectsWithoutWriting(f, () => api().users.setActive(untyped<RouterInputs['users']['setActive']>({ id: m.id })), 'BAD_REQUEST');
+    await rejectsWithoutWriting(
+      f,
+      () => api().users.setActive(untyped<RouterInputs['users']['setActive']>({ id: m.id })),
+      'BAD_REQUEST',
+    );
     // Deactivating another admin works, and an admin can be reactivated.
     const other = await f.user('admin');
     expect(await api().users.setActive({ id: other.id, isActive: false })).toMatchObject({ isActive: false });

@@ -19,7 +19,8 @@ export function checkPassword(password: string): void {
 export async function upsertUserWithPassword(prisma: PrismaClient, account: NewAccount) {
   checkPassword(account.password);
   const parsed = createUserInput.safeParse({ email: account.email, name: account.name, role: account.role });
-  if (!parsed.success) throw new AccountError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new AccountError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { email, name, role } = parsed.data;
   const hash = await hashPassword(account.password);
   return prisma.$transaction(async (tx) => {
@@ -29,9 +30,15 @@ export async function upsertUserWithPassword(prisma: PrismaClient, account: NewA
       update: { role, isActive: true },
       select: { id: true, email: true, name: true, role: true },
     });
-    const existing = await tx.account.findFirst({ where: { userId: user.id, providerId: 'credential' }, select: { id: true } });
+    const existing = await tx.account.findFirst({
+      where: { userId: user.id, providerId: 'credential' },
+      select: { id: true },
+    });
     if (existing) await tx.account.update({ where: { id: existing.id }, data: { password: hash } });
-    else await tx.account.create({ data: { userId: user.id, accountId: String(user.id), providerId: 'credential', password: hash } });
+    else
+      await tx.account.create({
+        data: { userId: user.id, accountId: String(user.id), providerId: 'credential', password: hash },
+      });
     return user;
   });
 }

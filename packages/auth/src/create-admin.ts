@@ -13,16 +13,26 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password (8-128 characters): ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function main() {
   const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } } });
-  if (!values.email) throw new AccountError('usage: create-admin --email EMAIL [--name NAME] (password from WORKLETS_ADMIN_PASSWORD or stdin)');
+  if (!values.email)
+    throw new AccountError(
+      'usage: create-admin --email EMAIL [--name NAME] (password from WORKLETS_ADMIN_PASSWORD or stdin)',
+    );
   const password = process.env.WORKLETS_ADMIN_PASSWORD ?? (await readStdin());
   const db = await openDatabase({ seedDemoIfEmpty: false });
   try {
-    const user = await upsertUserWithPassword(db.prisma, { email: values.email, name: values.name ?? values.email.split('@')[0]!, role: 'admin', password });
+    const user = await upsertUserWithPassword(db.prisma, {
+      email: values.email,
+      name: values.name ?? values.email.split('@')[0]!,
+      role: 'admin',
+      password,
+    });
     console.log(`admin ready: ${user.email} (user #${user.id})`);
   } finally {
     await db.close();
@@ -33,7 +43,9 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const known = error instanceof AccountError || error instanceof DatabaseError;
-    console.error(`error: ${known ? (error as Error).message : String((error as Error).message ?? error).split('\n')[0]}`);
+    console.error(
+      `error: ${known ? (error as Error).message : String((error as Error).message ?? error).split('\n')[0]}`,
+    );
     process.exit(1);
   },
 );

@@ -7,14 +7,20 @@ import type { PrismaClient } from '@worklets/db';
 import { hashPassword } from 'better-auth/crypto';
 
 export const demoPassword = 'worklets-demo';
-export const demoAccountEmails = ['admin@worklets.example', 'mentor@worklets.example', 'student@worklets.example'] as const;
+export const demoAccountEmails = [
+  'admin@worklets.example',
+  'mentor@worklets.example',
+  'student@worklets.example',
+] as const;
 
 export async function setDemoPasswords(prisma: PrismaClient): Promise<number> {
   const users = await prisma.user.findMany({ where: { email: { in: [...demoAccountEmails] } }, select: { id: true } });
   const hash = await hashPassword(demoPassword);
   await prisma.$transaction([
     prisma.account.deleteMany({ where: { userId: { in: users.map((u) => u.id) }, providerId: 'credential' } }),
-    prisma.account.createMany({ data: users.map((u) => ({ userId: u.id, accountId: String(u.id), providerId: 'credential', password: hash })) }),
+    prisma.account.createMany({
+      data: users.map((u) => ({ userId: u.id, accountId: String(u.id), providerId: 'credential', password: hash })),
+    }),
   ]);
   return users.length;
 }

@@ -13,10 +13,16 @@ const client = await connectWorklets({
 let cursor: number | null = null;
 let total = 0;
 do {
-  const page: Awaited<ReturnType<typeof client.api.worklets.list.query>> = await client.api.worklets.list.query({ coverage: 'needs_primary', limit: 100, cursor });
+  const page: Awaited<ReturnType<typeof client.api.worklets.list.query>> = await client.api.worklets.list.query({
+    coverage: 'needs_primary',
+    limit: 100,
+    cursor,
+  });
   for (const w of page.items) {
     total += 1;
-    console.log(`#${w.id} ${w.title} [${w.status}] mentors: ${w.mentors.map((m) => `${m.name} (${m.role})`).join(', ') || 'none'}`);
+    console.log(
+      `#${w.id} ${w.title} [${w.status}] mentors: ${w.mentors.map((m) => `${m.name} (${m.role})`).join(', ') || 'none'}`,
+    );
   }
   cursor = page.nextCursor;
 } while (cursor !== null);

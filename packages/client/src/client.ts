@@ -9,8 +9,9 @@
  * the session cookie on every call, and sends the server's own Origin on writes, which
  * the server requires of every non-GET request.
  */
-import type { AppRouter } from '@worklets/api';
+
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '@worklets/api';
 import superjson from 'superjson';
 
 export type WorkletsClientOptions = {
@@ -38,7 +39,10 @@ export async function connectWorklets(options: WorkletsClientOptions) {
       body: JSON.stringify({ email: options.email, password: options.password }),
     });
     if (!res.ok) throw new SignInError(`sign-in failed (${res.status}): ${(await res.text()).slice(0, 200)}`);
-    cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
   }
   const api = createTRPCClient<AppRouter>({
     links: [
@@ -55,7 +59,11 @@ export async function connectWorklets(options: WorkletsClientOptions) {
     api,
     async signOut() {
       if (!cookie) return;
-      await doFetch(`${baseUrl}/api/auth/sign-out`, { method: 'POST', headers: { 'content-type': 'application/json', origin, cookie }, body: '{}' });
+      await doFetch(`${baseUrl}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, cookie },
+        body: '{}',
+      });
       cookie = '';
     },
   };

@@ -24,21 +24,30 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const db = await openDatabase({ seedDemoIfEmpty: false });
       await db.close();
-      console.log(db.appliedMigrations.length ? `applied: ${db.appliedMigrations.join(', ')}` : 'no pending migrations');
+      console.log(
+        db.appliedMigrations.length ? `applied: ${db.appliedMigrations.join(', ')}` : 'no pending migrations',
+      );
       return;
     }
     case 'migration': {
       const name = rest[0];
       if (!name) throw new DatabaseError('usage: db:migration <name>');
       const folder = await createMigration(name);
-      console.log(folder ? `created ${folder}` : 'the database schema has not changed: no migration created (snapshot updated)');
+      console.log(
+        folder ? `created ${folder}` : 'the database schema has not changed: no migration created (snapshot updated)',
+      );
       return;
     }
     case 'seed':
     case 'seed-bulk': {
       const { values } = parseArgs({
         args: rest,
-        options: { worklets: { type: 'string' }, mentors: { type: 'string' }, students: { type: 'string' }, admins: { type: 'string' } },
+        options: {
+          worklets: { type: 'string' },
+          mentors: { type: 'string' },
+          students: { type: 'string' },
+          admins: { type: 'string' },
+        },
       });
       const count = (v: string | undefined, fallback: number) => {
         if (v === undefined) return fallback;
@@ -60,10 +69,12 @@ async function main(argv: string[]): Promise<void> {
       try {
         const started = performance.now();
         await withConnection(db.pool, async (client) => {
-          if (!(await isDatabaseEmpty(client))) throw new DatabaseError('the database already has users or worklets: seed an empty database');
+          if (!(await isDatabaseEmpty(client)))
+            throw new DatabaseError('the database already has users or worklets: seed an empty database');
           await loadProgram(client, program);
         });
-        const rows = program.users.length + program.worklets.length + program.assignments.length + program.events.length;
+        const rows =
+          program.users.length + program.worklets.length + program.assignments.length + program.events.length;
         console.log(
           `loaded ${program.users.length} users, ${program.worklets.length} worklets, ${program.assignments.length} assignments, ` +
             `${program.events.length} events (${rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -77,21 +88,29 @@ async function main(argv: string[]): Promise<void> {
       const db = await openDatabase({ seedDemoIfEmpty: false });
       try {
         const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
-        console.log(`created ${result.assignmentsCreated} assignments, corrected ${result.legacyColumnsCorrected} legacy mentor columns`);
+        console.log(
+          `created ${result.assignmentsCreated} assignments, corrected ${result.legacyColumnsCorrected} legacy mentor columns`,
+        );
       } finally {
         await db.close();
       }
       return;
     }
     default:
-      throw new DatabaseError('usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy');
+      throw new DatabaseError(
+        'usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy',
+      );
   }
 }
 
 // The WebAssembly schema engine leaves a timer of its own behind for about ten seconds:
 // exit as soon as the work is done.
-main(process.argv.slice(2)).then(() => process.exit(0), (error: unknown) => {
-  console.error(`error: ${error instanceof DatabaseError ? error.message : (error as Error).message?.split('\n')[0] ?? String(error)}`);
-  process.exit(1);
-});
-
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(
+      `error: ${error instanceof DatabaseError ? error.message : ((error as Error).message?.split('\n')[0] ?? String(error))}`,
+    );
+    process.exit(1);
+  },
+);

@@ -6,9 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { DatabaseError } from './errors.ts';
 
-export type DatabaseTarget =
-  | { kind: 'embedded'; dataDir: string | undefined }
-  | { kind: 'postgres'; url: string };
+export type DatabaseTarget = { kind: 'embedded'; dataDir: string | undefined } | { kind: 'postgres'; url: string };
 
 export const defaultDataDir = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
 
@@ -16,7 +14,9 @@ export function resolveDatabaseTarget(env: NodeJS.ProcessEnv = process.env): Dat
   const url = env.DATABASE_URL;
   if (url === undefined) return { kind: 'embedded', dataDir: env.WORKLETS_DATA_DIR || defaultDataDir };
   if (url.trim() === '') {
-    throw new DatabaseError('DATABASE_URL is set but empty: unset it to use the embedded database, or give a postgresql:// URL');
+    throw new DatabaseError(
+      'DATABASE_URL is set but empty: unset it to use the embedded database, or give a postgresql:// URL',
+    );
   }
   return { kind: 'postgres', url: validatePostgresUrl(url) };
 }
@@ -31,7 +31,8 @@ export function validatePostgresUrl(url: string): string {
   if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
     throw new DatabaseError(`DATABASE_URL must start with postgresql:// (got ${parsed.protocol}//)`);
   }
-  if (!parsed.hostname) throw new DatabaseError('DATABASE_URL has no host (expected postgresql://user@host:5432/database)');
+  if (!parsed.hostname)
+    throw new DatabaseError('DATABASE_URL has no host (expected postgresql://user@host:5432/database)');
   if (parsed.pathname.replace(/^\//, '') === '') {
     throw new DatabaseError('DATABASE_URL names no database (expected postgresql://user@host:5432/database)');
   }

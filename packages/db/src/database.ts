@@ -3,8 +3,8 @@
  * PostgreSQL server, applies pending migrations, and on an empty embedded database loads
  * the demo program. Everything that starts the product goes through here.
  */
-import { createPrismaClient, type ClientOptions, type Database } from './client.ts';
-import { redactUrl, resolveDatabaseTarget, type DatabaseTarget } from './config.ts';
+import { type ClientOptions, createPrismaClient, type Database } from './client.ts';
+import { type DatabaseTarget, redactUrl, resolveDatabaseTarget } from './config.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { DatabaseError, describeConnectionError } from './errors.ts';
 import { migrateDatabase } from './migrate/migrations.ts';
@@ -32,7 +32,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
   const target = requested ?? resolveDatabaseTarget();
   const embedded = target.kind === 'embedded' ? await startEmbeddedPostgres(target.dataDir) : null;
   const connectionString = embedded ? embedded.connectionString : (target as { url: string }).url;
-  const description = target.kind === 'embedded' ? `embedded PGlite in ${target.dataDir ?? 'memory'}` : redactUrl(target.url);
+  const description =
+    target.kind === 'embedded' ? `embedded PGlite in ${target.dataDir ?? 'memory'}` : redactUrl(target.url);
   let db: Database | undefined;
   try {
     const appliedMigrations = await migrateDatabase(connectionString);
@@ -68,6 +69,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
     await embedded?.stop().catch(() => {});
     if (error instanceof DatabaseError) throw error;
     const connection = describeConnectionError(error);
-    throw new DatabaseError(connection ?? `could not open the database: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new DatabaseError(connection ?? `could not open the database: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
 }

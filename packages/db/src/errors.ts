@@ -26,8 +26,10 @@ export function describeConnectionError(error: unknown): string | null {
     if (/Can't reach database server|Connection terminated|timeout expired/i.test(message)) {
       return `cannot reach the database server (${message.split('\n')[0]?.trim()})`;
     }
-    if (code === '3D000' || /database .* does not exist/i.test(message)) return `the database does not exist (${message.split('\n')[0]?.trim()})`;
-    if (code === '28P01' || code === '28000' || /authentication failed/i.test(message)) return 'the database server refused the credentials';
+    if (code === '3D000' || /database .* does not exist/i.test(message))
+      return `the database does not exist (${message.split('\n')[0]?.trim()})`;
+    if (code === '28P01' || code === '28000' || /authentication failed/i.test(message))
+      return 'the database server refused the credentials';
   }
   return null;
 }

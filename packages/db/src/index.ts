@@ -1,10 +1,10 @@
-export { createPrismaClient, type ClientOptions, type Database } from './client.ts';
-export { resolveDatabaseTarget, validatePostgresUrl, redactUrl, type DatabaseTarget } from './config.ts';
-export { openDatabase, type OpenedDatabase, type OpenOptions } from './database.ts';
-export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+export { type ClientOptions, createPrismaClient, type Database } from './client.ts';
+export { type DatabaseTarget, redactUrl, resolveDatabaseTarget, validatePostgresUrl } from './config.ts';
+export { type OpenedDatabase, type OpenOptions, openDatabase } from './database.ts';
+export { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 export { DatabaseError, describeConnectionError } from './errors.ts';
-export { migrateDatabase } from './migrate/migrations.ts';
-export { backfillLegacyMentors, type BackfillResult } from './legacy/backfill-legacy.ts';
-export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/client.ts';
-export { MentorRole, UserRole, WorkletStatus, AssignmentEventType } from './generated/prisma/enums.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export { AssignmentEventType, MentorRole, UserRole, WorkletStatus } from './generated/prisma/enums.ts';
+export { type BackfillResult, backfillLegacyMentors } from './legacy/backfill-legacy.ts';
+export { migrateDatabase } from './migrate/migrations.ts';

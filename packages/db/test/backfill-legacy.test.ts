@@ -4,10 +4,17 @@
  * active Primary. Idempotent.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { backfillLegacyMentors, type BackfillResult } from '../src/legacy/backfill-legacy.ts';
+import { type BackfillResult, backfillLegacyMentors } from '../src/legacy/backfill-legacy.ts';
 import { withConnection } from '../src/sql.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
-import { databaseTestTimeouts, dumpTables, insertAssignedEvent, insertAssignment, insertUser, insertWorklet } from './support.ts';
+import {
+  databaseTestTimeouts,
+  dumpTables,
+  insertAssignedEvent,
+  insertAssignment,
+  insertUser,
+  insertWorklet,
+} from './support.ts';
 
 vi.setConfig(databaseTestTimeouts);
 
@@ -15,7 +22,19 @@ let db: TestDatabase;
 
 // The legacy world before the backfill, one worklet per case.
 const ids = {} as Record<
-  'admin' | 'm1' | 'm2' | 'm3' | 'm4' | 'm5' | 'fresh' | 'inactiveRow' | 'taken' | 'none' | 'consistent' | 'noLegacyButPrimary' | 'inactivePrimary',
+  | 'admin'
+  | 'm1'
+  | 'm2'
+  | 'm3'
+  | 'm4'
+  | 'm5'
+  | 'fresh'
+  | 'inactiveRow'
+  | 'taken'
+  | 'none'
+  | 'consistent'
+  | 'noLegacyButPrimary'
+  | 'inactivePrimary',
   number
 >;
 let takenPrimary: number;
@@ -36,7 +55,11 @@ beforeAll(async () => {
   // Legacy mentor who already has a (deactivated) row: no new row; nobody is active Primary,
   // so the legacy column is cleared.
   ids.inactiveRow = await insertWorklet(q, 'Inactive row', ids.m2);
-  await insertAssignedEvent(q, await insertAssignment(q, { mentorId: ids.m2, workletId: ids.inactiveRow, isActive: false, assignedBy: ids.admin }), ids.admin);
+  await insertAssignedEvent(
+    q,
+    await insertAssignment(q, { mentorId: ids.m2, workletId: ids.inactiveRow, isActive: false, assignedBy: ids.admin }),
+    ids.admin,
+  );
   // Legacy mentor m3, but m4 is already the active Primary: m3 becomes Secondary, column -> m4.
   ids.taken = await insertWorklet(q, 'Primary taken', ids.m3);
   takenPrimary = await insertAssignment(q, { mentorId: ids.m4, workletId: ids.taken, assignedBy: ids.admin });
@@ -45,13 +68,22 @@ beforeAll(async () => {
   ids.none = await insertWorklet(q, 'No mentor', null, 'draft');
   // Already consistent: untouched.
   ids.consistent = await insertWorklet(q, 'Consistent', ids.m5);
-  await insertAssignedEvent(q, await insertAssignment(q, { mentorId: ids.m5, workletId: ids.consistent, assignedBy: ids.admin }), ids.admin);
+  await insertAssignedEvent(
+    q,
+    await insertAssignment(q, { mentorId: ids.m5, workletId: ids.consistent, assignedBy: ids.admin }),
+    ids.admin,
+  );
   // No legacy mentor but an active Primary: the column is set to it (the documented final sync).
   ids.noLegacyButPrimary = await insertWorklet(q, 'Column missing', null);
   await insertAssignment(q, { mentorId: ids.m1, workletId: ids.noLegacyButPrimary, assignedBy: ids.admin });
   // Legacy mentor m2, and m3 was Primary but is inactive: the Primary slot is free, m2 takes it.
   ids.inactivePrimary = await insertWorklet(q, 'Primary left', ids.m2);
-  await insertAssignment(q, { mentorId: ids.m3, workletId: ids.inactivePrimary, isActive: false, assignedBy: ids.admin });
+  await insertAssignment(q, {
+    mentorId: ids.m3,
+    workletId: ids.inactivePrimary,
+    isActive: false,
+    assignedBy: ids.admin,
+  });
 
   before = await dumpTables(q);
   first = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
@@ -70,13 +102,17 @@ async function assignmentsOf(workletId: number) {
 }
 
 async function legacyMentor(workletId: number): Promise<number | null> {
-  const result = await db.pool.query<{ mentor_id: number | null }>('SELECT mentor_id FROM worklets WHERE id = $1', [workletId]);
+  const result = await db.pool.query<{ mentor_id: number | null }>('SELECT mentor_id FROM worklets WHERE id = $1', [
+    workletId,
+  ]);
   return result.rows[0]!.mentor_id;
 }
 
 async function newEvents() {
   const known = new Set(before.assignment_events);
-  const result = await db.pool.query<{ row: string; worklet_id: number }>(`SELECT t::text AS row, worklet_id FROM assignment_events t ORDER BY id`);
+  const result = await db.pool.query<{ row: string; worklet_id: number }>(
+    `SELECT t::text AS row, worklet_id FROM assignment_events t ORDER BY id`,
+  );
   return result.rows.filter((r) => !known.has(r.row));
 }
 
@@ -88,7 +124,9 @@ describe('backfillLegacyMentors', () => {
   });
 
   it('gives a legacy mentor without an assignment an active Primary and one "assigned" event by the system', async () => {
-    expect(await assignmentsOf(ids.fresh)).toEqual([{ mentor_id: ids.m1, role_type: 'Primary', is_active: true, assigned_by: null }]);
+    expect(await assignmentsOf(ids.fresh)).toEqual([
+      { mentor_id: ids.m1, role_type: 'Primary', is_active: true, assigned_by: null },
+    ]);
     expect(await legacyMentor(ids.fresh)).toBe(ids.m1);
     const events = await db.pool.query(
       `SELECT e.assignment_id = a.id AS links_assignment, e.mentor_id, e.mentor_name, e.mentor_email, e.actor_id, e.actor_name,
@@ -114,10 +152,14 @@ describe('backfillLegacyMentors', () => {
   });
 
   it('creates nothing for a mentor who already has a row for the worklet, even an inactive one', async () => {
-    expect(await assignmentsOf(ids.inactiveRow)).toEqual([{ mentor_id: ids.m2, role_type: 'Primary', is_active: false, assigned_by: ids.admin }]);
+    expect(await assignmentsOf(ids.inactiveRow)).toEqual([
+      { mentor_id: ids.m2, role_type: 'Primary', is_active: false, assigned_by: ids.admin },
+    ]);
     // Nobody is the active Primary, so the legacy column no longer names anyone.
     expect(await legacyMentor(ids.inactiveRow)).toBeNull();
-    expect(await assignmentsOf(ids.consistent)).toEqual([{ mentor_id: ids.m5, role_type: 'Primary', is_active: true, assigned_by: ids.admin }]);
+    expect(await assignmentsOf(ids.consistent)).toEqual([
+      { mentor_id: ids.m5, role_type: 'Primary', is_active: true, assigned_by: ids.admin },
+    ]);
     expect(await legacyMentor(ids.consistent)).toBe(ids.m5);
   });
 
@@ -131,7 +173,9 @@ describe('backfillLegacyMentors', () => {
       `SELECT mentor_id, mentor_name, actor_id, type, new_role FROM assignment_events WHERE worklet_id = $1 AND mentor_id = $2`,
       [ids.taken, ids.m3],
     );
-    expect(events.rows).toEqual([{ mentor_id: ids.m3, mentor_name: 'Omar Three', actor_id: null, type: 'assigned', new_role: 'Secondary' }]);
+    expect(events.rows).toEqual([
+      { mentor_id: ids.m3, mentor_name: 'Omar Three', actor_id: null, type: 'assigned', new_role: 'Secondary' },
+    ]);
   });
 
   it('makes the legacy mentor Primary when the only Primary is inactive', async () => {
@@ -153,7 +197,9 @@ describe('backfillLegacyMentors', () => {
 
   it('writes exactly one event per assignment it created, and changes no user', async () => {
     const events = await newEvents();
-    expect(events.map((e) => e.worklet_id).sort((a, b) => a - b)).toEqual([ids.fresh, ids.taken, ids.inactivePrimary].sort((a, b) => a - b));
+    expect(events.map((e) => e.worklet_id).sort((a, b) => a - b)).toEqual(
+      [ids.fresh, ids.taken, ids.inactivePrimary].sort((a, b) => a - b),
+    );
     const after = await dumpTables(db.pool);
     expect(after.users).toEqual(before.users);
     expect(after.mentor_worklet_assignments.length - before.mentor_worklet_assignments.length).toBe(3);

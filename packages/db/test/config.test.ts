@@ -34,13 +34,18 @@ describe('resolveDatabaseTarget / validatePostgresUrl', () => {
   it('uses the embedded database when DATABASE_URL is not set', () => {
     expect(resolveDatabaseTarget({})).toEqual({ kind: 'embedded', dataDir: defaultDataDir });
     expect(defaultDataDir.replace(/\/$/, '')).toBe(join(repoRoot, '.data', 'pglite'));
-    expect(resolveDatabaseTarget({ WORKLETS_DATA_DIR: '/srv/worklets' })).toEqual({ kind: 'embedded', dataDir: '/srv/worklets' });
+    expect(resolveDatabaseTarget({ WORKLETS_DATA_DIR: '/srv/worklets' })).toEqual({
+      kind: 'embedded',
+      dataDir: '/srv/worklets',
+    });
   });
 
   it('accepts postgresql:// and postgres:// URLs that name a host and a database', () => {
     const url = 'postgresql://app:secret@db.internal:5433/worklets?sslmode=require';
     expect(resolveDatabaseTarget({ DATABASE_URL: url })).toEqual({ kind: 'postgres', url });
-    expect(validatePostgresUrl('postgres://postgres@127.0.0.1/worklets')).toBe('postgres://postgres@127.0.0.1/worklets');
+    expect(validatePostgresUrl('postgres://postgres@127.0.0.1/worklets')).toBe(
+      'postgres://postgres@127.0.0.1/worklets',
+    );
   });
 
   it.each([
@@ -76,14 +81,19 @@ describe('redactUrl', () => {
   });
 
   it('leaves a URL without a password unchanged, and does not echo an unparsable one', () => {
-    expect(redactUrl('postgresql://postgres@127.0.0.1:5432/postgres')).toBe('postgresql://postgres@127.0.0.1:5432/postgres');
+    expect(redactUrl('postgresql://postgres@127.0.0.1:5432/postgres')).toBe(
+      'postgresql://postgres@127.0.0.1:5432/postgres',
+    );
     expect(redactUrl('pw=hunter2 not a url')).toBe('(invalid URL)');
   });
 });
 
 describe('describeConnectionError', () => {
   it('describes a refused connection (a real ECONNREFUSED from pg), also when it is the cause of another error', async () => {
-    const client = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:1/x', connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({
+      connectionString: 'postgresql://postgres@127.0.0.1:1/x',
+      connectionTimeoutMillis: 5_000,
+    });
     const error = await client.connect().then(
       () => null,
       (e: unknown) => e,
@@ -91,23 +101,29 @@ describe('describeConnectionError', () => {
     await client.end().catch(() => {});
     expect((error as { code?: string }).code).toBe('ECONNREFUSED');
     expect(describeConnectionError(error)).toBe('cannot reach the database server (connection refused)');
-    expect(describeConnectionError(new Error('migration failed', { cause: error }))).toBe('cannot reach the database server (connection refused)');
+    expect(describeConnectionError(new Error('migration failed', { cause: error }))).toBe(
+      'cannot reach the database server (connection refused)',
+    );
   });
 
   it('recognises the other failures to reach or enter a database, and nothing else', () => {
-    expect(describeConnectionError(Object.assign(new Error('getaddrinfo ENOTFOUND db.invalid'), { code: 'ENOTFOUND' }))).toBe(
-      'cannot reach the database server (host not found)',
-    );
+    expect(
+      describeConnectionError(Object.assign(new Error('getaddrinfo ENOTFOUND db.invalid'), { code: 'ENOTFOUND' })),
+    ).toBe('cannot reach the database server (host not found)');
     expect(describeConnectionError(new Error("Can't reach database server at `127.0.0.1:1`\nmore detail"))).toBe(
       "cannot reach the database server (Can't reach database server at `127.0.0.1:1`)",
     );
     expect(describeConnectionError(Object.assign(new Error('database "nope" does not exist'), { code: '3D000' }))).toBe(
       'the database does not exist (database "nope" does not exist)',
     );
-    expect(describeConnectionError(Object.assign(new Error('password authentication failed for user "x"'), { code: '28P01' }))).toBe(
-      'the database server refused the credentials',
-    );
-    expect(describeConnectionError(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }))).toBeNull();
+    expect(
+      describeConnectionError(
+        Object.assign(new Error('password authentication failed for user "x"'), { code: '28P01' }),
+      ),
+    ).toBe('the database server refused the credentials');
+    expect(
+      describeConnectionError(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' })),
+    ).toBeNull();
     expect(describeConnectionError(undefined)).toBeNull();
     const cyclic: Error & { cause?: unknown } = new Error('loops');
     cyclic.cause = cyclic;
@@ -147,7 +163,11 @@ describe('command line', () => {
 
   it('exits 1 with one line on stderr for a DATABASE_URL that is not PostgreSQL', async () => {
     const result = await runCli(['migrate'], 'mysql://root@127.0.0.1:3306/worklets');
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: DATABASE_URL must start with postgresql:// (got mysql://)\n' });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: DATABASE_URL must start with postgresql:// (got mysql://)\n',
+    });
   });
 
   it('an unknown command prints the usage on one line and exits 1', async () => {

@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Prisma } from '../src/generated/prisma/client.ts';
 import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
-import { databaseTestTimeouts, insertAssignedEvent, insertAssignment, insertUser, insertWorklet, truncateAll } from './support.ts';
+import {
+  databaseTestTimeouts,
+  insertAssignedEvent,
+  insertAssignment,
+  insertUser,
+  insertWorklet,
+  truncateAll,
+} from './support.ts';
 
 vi.setConfig(databaseTestTimeouts);
 
@@ -44,17 +51,26 @@ describe('foreign-key actions', () => {
     const w2 = await insertWorklet(db.pool, 'W2', staying);
     const leavingOnW1 = await insertAssignment(db.pool, { mentorId: leaving, workletId: w1, assignedBy: admin });
     const madeByLeaving = await insertAssignment(db.pool, { mentorId: staying, workletId: w2, assignedBy: leaving });
-    const madeByAdmin = await insertAssignment(db.pool, { mentorId: staying, workletId: w1, roleType: 'Secondary', assignedBy: admin });
+    const madeByAdmin = await insertAssignment(db.pool, {
+      mentorId: staying,
+      workletId: w1,
+      roleType: 'Secondary',
+      assignedBy: admin,
+    });
 
     await db.pool.query('DELETE FROM users WHERE id = $1', [leaving]);
 
     expect(await count('SELECT 1 FROM mentor_worklet_assignments WHERE id = $1', [leavingOnW1])).toBe(0);
     expect(await count('SELECT 1 FROM mentor_worklet_assignments WHERE mentor_id = $1', [leaving])).toBe(0);
-    expect(await row('SELECT mentor_id, assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByLeaving])).toEqual({
+    expect(
+      await row('SELECT mentor_id, assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByLeaving]),
+    ).toEqual({
       mentor_id: staying,
       assigned_by: null,
     });
-    expect(await row('SELECT assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByAdmin])).toEqual({ assigned_by: admin });
+    expect(await row('SELECT assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByAdmin])).toEqual({
+      assigned_by: admin,
+    });
     // The worklets stay; only the legacy column of the leaver's worklet is cleared.
     const worklets = await db.pool.query('SELECT id, mentor_id FROM worklets ORDER BY id');
     expect(worklets.rows).toEqual([
@@ -89,10 +105,19 @@ describe('foreign-key actions', () => {
     const staying = await insertUser(db.pool, 'Sam Staying');
     const worklet = await insertWorklet(db.pool, 'W', leaving);
     // Lea as the mentor of an event, and Lea as the actor of another.
-    const asMentor = await insertAssignedEvent(db.pool, await insertAssignment(db.pool, { mentorId: leaving, workletId: worklet, assignedBy: admin }), admin);
+    const asMentor = await insertAssignedEvent(
+      db.pool,
+      await insertAssignment(db.pool, { mentorId: leaving, workletId: worklet, assignedBy: admin }),
+      admin,
+    );
     const asActor = await insertAssignedEvent(
       db.pool,
-      await insertAssignment(db.pool, { mentorId: staying, workletId: worklet, roleType: 'Secondary', assignedBy: leaving }),
+      await insertAssignment(db.pool, {
+        mentorId: staying,
+        workletId: worklet,
+        roleType: 'Secondary',
+        assignedBy: leaving,
+      }),
       leaving,
     );
 
@@ -102,8 +127,22 @@ describe('foreign-key actions', () => {
       'SELECT id, mentor_id, mentor_name, mentor_email, actor_id, actor_name FROM assignment_events ORDER BY id',
     );
     expect(events.rows).toEqual([
-      { id: asMentor, mentor_id: null, mentor_name: 'Lea Leaving', mentor_email: 'lea.leaving@example.test', actor_id: admin, actor_name: 'Ada Admin' },
-      { id: asActor, mentor_id: staying, mentor_name: 'Sam Staying', mentor_email: 'sam.staying@example.test', actor_id: null, actor_name: 'Lea Leaving' },
+      {
+        id: asMentor,
+        mentor_id: null,
+        mentor_name: 'Lea Leaving',
+        mentor_email: 'lea.leaving@example.test',
+        actor_id: admin,
+        actor_name: 'Ada Admin',
+      },
+      {
+        id: asActor,
+        mentor_id: staying,
+        mentor_name: 'Sam Staying',
+        mentor_email: 'sam.staying@example.test',
+        actor_id: null,
+        actor_name: 'Lea Leaving',
+      },
     ]);
   });
 
@@ -116,7 +155,11 @@ describe('foreign-key actions', () => {
 
     await db.pool.query('DELETE FROM mentor_worklet_assignments WHERE id = $1', [assignment]);
 
-    expect(await row('SELECT assignment_id, worklet_id, mentor_id, mentor_name, type FROM assignment_events WHERE id = $1', [event])).toEqual({
+    expect(
+      await row('SELECT assignment_id, worklet_id, mentor_id, mentor_name, type FROM assignment_events WHERE id = $1', [
+        event,
+      ]),
+    ).toEqual({
       assignment_id: null,
       worklet_id: worklet,
       mentor_id: mentor,
@@ -131,15 +174,24 @@ describe('foreign-key actions', () => {
     const worklet = await insertWorklet(db.pool, 'W', mentor);
     const mine = await insertAssignment(db.pool, { mentorId: mentor, workletId: worklet, assignedBy: admin });
     const other = await insertUser(db.pool, 'Oli Other');
-    const madeByMentor = await insertAssignment(db.pool, { mentorId: other, workletId: worklet, roleType: 'Secondary', assignedBy: mentor });
+    const madeByMentor = await insertAssignment(db.pool, {
+      mentorId: other,
+      workletId: worklet,
+      roleType: 'Secondary',
+      assignedBy: mentor,
+    });
     const event = await insertAssignedEvent(db.pool, madeByMentor, mentor);
     await insertAssignedEvent(db.pool, mine, admin);
 
     await db.pool.query('UPDATE users SET id = 1000 WHERE id = $1', [mentor]);
 
     expect(await row('SELECT mentor_id FROM worklets WHERE id = $1', [worklet])).toEqual({ mentor_id: 1000 });
-    expect(await row('SELECT mentor_id FROM mentor_worklet_assignments WHERE id = $1', [mine])).toEqual({ mentor_id: 1000 });
-    expect(await row('SELECT assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByMentor])).toEqual({ assigned_by: 1000 });
+    expect(await row('SELECT mentor_id FROM mentor_worklet_assignments WHERE id = $1', [mine])).toEqual({
+      mentor_id: 1000,
+    });
+    expect(await row('SELECT assigned_by FROM mentor_worklet_assignments WHERE id = $1', [madeByMentor])).toEqual({
+      assigned_by: 1000,
+    });
     expect(await row('SELECT actor_id FROM assignment_events WHERE id = $1', [event])).toEqual({ actor_id: 1000 });
     expect(await count('SELECT 1 FROM assignment_events WHERE mentor_id = 1000')).toBe(1);
   });
@@ -153,12 +205,20 @@ describe('foreign-key actions', () => {
     await db.pool.query(session, ['token-sam', staying]);
     await db.pool.query(account, [leaving]);
     await db.pool.query(account, [staying]);
-    await expect(db.pool.query(session, ['token-sam', leaving])).rejects.toMatchObject({ code: '23505', constraint: 'sessions_token_key' });
-    await expect(db.pool.query(session, ['token-nobody', 999])).rejects.toMatchObject({ code: '23503', constraint: 'sessions_user_id_fkey' });
+    await expect(db.pool.query(session, ['token-sam', leaving])).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'sessions_token_key',
+    });
+    await expect(db.pool.query(session, ['token-nobody', 999])).rejects.toMatchObject({
+      code: '23503',
+      constraint: 'sessions_user_id_fkey',
+    });
 
     await db.pool.query('DELETE FROM users WHERE id = $1', [leaving]);
 
-    expect((await db.pool.query('SELECT token, user_id FROM sessions')).rows).toEqual([{ token: 'token-sam', user_id: staying }]);
+    expect((await db.pool.query('SELECT token, user_id FROM sessions')).rows).toEqual([
+      { token: 'token-sam', user_id: staying },
+    ]);
     expect((await db.pool.query('SELECT user_id FROM accounts')).rows).toEqual([{ user_id: staying }]);
   });
 
@@ -184,10 +244,18 @@ describe('foreign-key actions', () => {
     });
     const event = `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, type)
                    VALUES ($1, $2, $3, 'n', 'e', $4, 'assigned')`;
-    await expect(db.pool.query(event, [999, worklet, mentor, null])).rejects.toMatchObject({ constraint: 'assignment_events_assignment_id_fkey' });
-    await expect(db.pool.query(event, [null, 999, mentor, null])).rejects.toMatchObject({ constraint: 'assignment_events_worklet_id_fkey' });
-    await expect(db.pool.query(event, [null, worklet, 999, null])).rejects.toMatchObject({ constraint: 'assignment_events_mentor_id_fkey' });
-    await expect(db.pool.query(event, [null, worklet, mentor, 999])).rejects.toMatchObject({ constraint: 'assignment_events_actor_id_fkey' });
+    await expect(db.pool.query(event, [999, worklet, mentor, null])).rejects.toMatchObject({
+      constraint: 'assignment_events_assignment_id_fkey',
+    });
+    await expect(db.pool.query(event, [null, 999, mentor, null])).rejects.toMatchObject({
+      constraint: 'assignment_events_worklet_id_fkey',
+    });
+    await expect(db.pool.query(event, [null, worklet, 999, null])).rejects.toMatchObject({
+      constraint: 'assignment_events_mentor_id_fkey',
+    });
+    await expect(db.pool.query(event, [null, worklet, mentor, 999])).rejects.toMatchObject({
+      constraint: 'assignment_events_actor_id_fkey',
+    });
     expect(await count('SELECT 1 FROM mentor_worklet_assignments')).toBe(0);
     expect(await count('SELECT 1 FROM assignment_events')).toBe(0);
   });
@@ -198,7 +266,9 @@ describe('unique keys', () => {
     const mentor = await insertUser(db.pool, 'Max Mentor');
     const worklet = await insertWorklet(db.pool, 'W');
     await insertAssignment(db.pool, { mentorId: mentor, workletId: worklet, roleType: 'Secondary', isActive: false });
-    await expect(insertAssignment(db.pool, { mentorId: mentor, workletId: worklet, roleType: 'Collaborator' })).rejects.toMatchObject({
+    await expect(
+      insertAssignment(db.pool, { mentorId: mentor, workletId: worklet, roleType: 'Collaborator' }),
+    ).rejects.toMatchObject({
       code: '23505',
       constraint: 'unique_mentor_worklet',
     });
@@ -209,12 +279,17 @@ describe('unique keys', () => {
   });
 
   it('reports the duplicate pair through Prisma as P2002', async () => {
-    const mentor = await db.prisma.user.create({ data: { email: 'max@example.test', name: 'Max Mentor', role: 'mentor' } });
+    const mentor = await db.prisma.user.create({
+      data: { email: 'max@example.test', name: 'Max Mentor', role: 'mentor' },
+    });
     const worklet = await db.prisma.worklet.create({ data: { title: 'W' } });
     await db.prisma.mentorWorkletAssignment.create({ data: { mentorId: mentor.id, workletId: worklet.id } });
     const error = await db.prisma.mentorWorkletAssignment
       .create({ data: { mentorId: mentor.id, workletId: worklet.id, roleType: 'Secondary' } })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
     expect((error as Prisma.PrismaClientKnownRequestError).code).toBe('P2002');
     expect(await db.prisma.mentorWorkletAssignment.count()).toBe(1);
@@ -222,16 +297,25 @@ describe('unique keys', () => {
 
   it('keeps e-mail addresses unique (23505 users_email_key)', async () => {
     await insertUser(db.pool, 'Max Mentor');
-    await expect(insertUser(db.pool, 'Max Mentor', 'student')).rejects.toMatchObject({ code: '23505', constraint: 'users_email_key' });
+    await expect(insertUser(db.pool, 'Max Mentor', 'student')).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'users_email_key',
+    });
   });
 });
 
 describe('one active Primary per worklet', () => {
   it('rejects a second active Primary (23505 one_active_primary_per_worklet)', async () => {
     const worklet = await insertWorklet(db.pool, 'W');
-    await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'First Primary'), workletId: worklet, roleType: 'Primary' });
+    await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'First Primary'),
+      workletId: worklet,
+      roleType: 'Primary',
+    });
     const second = await insertUser(db.pool, 'Second Primary');
-    await expect(insertAssignment(db.pool, { mentorId: second, workletId: worklet, roleType: 'Primary' })).rejects.toMatchObject({
+    await expect(
+      insertAssignment(db.pool, { mentorId: second, workletId: worklet, roleType: 'Primary' }),
+    ).rejects.toMatchObject({
       code: '23505',
       constraint: 'one_active_primary_per_worklet',
     });
@@ -244,15 +328,36 @@ describe('one active Primary per worklet', () => {
 
   it('allows an inactive Primary beside the active one, any number of Secondary, and one Primary on each worklet', async () => {
     const worklet = await insertWorklet(db.pool, 'W');
-    const inactive = await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'Old Primary'), workletId: worklet, isActive: false });
+    const inactive = await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'Old Primary'),
+      workletId: worklet,
+      isActive: false,
+    });
     await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'New Primary'), workletId: worklet });
-    await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'Second One'), workletId: worklet, roleType: 'Secondary' });
-    await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'Second Two'), workletId: worklet, roleType: 'Secondary' });
-    await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'Collab One'), workletId: worklet, roleType: 'Collaborator' });
-    await insertAssignment(db.pool, { mentorId: await insertUser(db.pool, 'Other Primary'), workletId: await insertWorklet(db.pool, 'W2') });
+    await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'Second One'),
+      workletId: worklet,
+      roleType: 'Secondary',
+    });
+    await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'Second Two'),
+      workletId: worklet,
+      roleType: 'Secondary',
+    });
+    await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'Collab One'),
+      workletId: worklet,
+      roleType: 'Collaborator',
+    });
+    await insertAssignment(db.pool, {
+      mentorId: await insertUser(db.pool, 'Other Primary'),
+      workletId: await insertWorklet(db.pool, 'W2'),
+    });
     expect(await count(`SELECT 1 FROM mentor_worklet_assignments WHERE worklet_id = $1`, [worklet])).toBe(5);
     // Reactivating the old Primary would make two: refused.
-    await expect(db.pool.query('UPDATE mentor_worklet_assignments SET is_active = true WHERE id = $1', [inactive])).rejects.toMatchObject({
+    await expect(
+      db.pool.query('UPDATE mentor_worklet_assignments SET is_active = true WHERE id = $1', [inactive]),
+    ).rejects.toMatchObject({
       code: '23505',
       constraint: 'one_active_primary_per_worklet',
     });
@@ -266,10 +371,18 @@ describe('defaults, enums and NOT NULL', () => {
        RETURNING id, role, is_active, abs(extract(epoch FROM clock_timestamp() - created_at)) < 60 AS fresh`,
     );
     expect(user).toMatchObject({ role: 'student', is_active: true, fresh: true });
-    const worklet = await row<{ id: number }>(`INSERT INTO worklets (title) VALUES ('Untitled') RETURNING id, status, description, mentor_id`);
+    const worklet = await row<{ id: number }>(
+      `INSERT INTO worklets (title) VALUES ('Untitled') RETURNING id, status, description, mentor_id`,
+    );
     expect(worklet).toMatchObject({ status: 'draft', description: '', mentor_id: null });
     const before = Date.now();
-    const assignment = await row<{ role_type: string; is_active: boolean; assigned_by: null; assigned_at: Date; lag: number }>(
+    const assignment = await row<{
+      role_type: string;
+      is_active: boolean;
+      assigned_by: null;
+      assigned_at: Date;
+      lag: number;
+    }>(
       `INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id) VALUES ($1, $2)
        RETURNING role_type, is_active, assigned_by, assigned_at, extract(epoch FROM clock_timestamp() - assigned_at)::float8 AS lag`,
       [user.id, worklet.id],
@@ -284,12 +397,22 @@ describe('defaults, enums and NOT NULL', () => {
     const mentor = await insertUser(db.pool, 'Max Mentor');
     const worklet = await insertWorklet(db.pool, 'W');
     await expect(
-      db.pool.query(`INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type) VALUES ($1, $2, 'Lead')`, [mentor, worklet]),
+      db.pool.query(
+        `INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type) VALUES ($1, $2, 'Lead')`,
+        [mentor, worklet],
+      ),
     ).rejects.toMatchObject({ code: '22P02' });
-    await expect(db.pool.query(`INSERT INTO users (email, name, role) VALUES ('o@example.test', 'O', 'owner')`)).rejects.toMatchObject({ code: '22P02' });
-    await expect(db.pool.query(`INSERT INTO worklets (title, status) VALUES ('T', 'deleted')`)).rejects.toMatchObject({ code: '22P02' });
     await expect(
-      db.pool.query(`INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, 'n', 'e', 'removed')`, [worklet]),
+      db.pool.query(`INSERT INTO users (email, name, role) VALUES ('o@example.test', 'O', 'owner')`),
+    ).rejects.toMatchObject({ code: '22P02' });
+    await expect(db.pool.query(`INSERT INTO worklets (title, status) VALUES ('T', 'deleted')`)).rejects.toMatchObject({
+      code: '22P02',
+    });
+    await expect(
+      db.pool.query(
+        `INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, 'n', 'e', 'removed')`,
+        [worklet],
+      ),
     ).rejects.toMatchObject({ code: '22P02' });
     expect(await count('SELECT 1 FROM mentor_worklet_assignments')).toBe(0);
   });
@@ -297,16 +420,27 @@ describe('defaults, enums and NOT NULL', () => {
   it('requires the history snapshot columns and the keys (23502)', async () => {
     const worklet = await insertWorklet(db.pool, 'W');
     await expect(
-      db.pool.query(`INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, NULL, 'e', 'assigned')`, [worklet]),
+      db.pool.query(
+        `INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, NULL, 'e', 'assigned')`,
+        [worklet],
+      ),
     ).rejects.toMatchObject({ code: '23502', column: 'mentor_name' });
     await expect(
-      db.pool.query(`INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, 'n', NULL, 'assigned')`, [worklet]),
+      db.pool.query(
+        `INSERT INTO assignment_events (worklet_id, mentor_name, mentor_email, type) VALUES ($1, 'n', NULL, 'assigned')`,
+        [worklet],
+      ),
     ).rejects.toMatchObject({ code: '23502', column: 'mentor_email' });
-    await expect(db.pool.query(`INSERT INTO mentor_worklet_assignments (worklet_id) VALUES ($1)`, [worklet])).rejects.toMatchObject({
+    await expect(
+      db.pool.query(`INSERT INTO mentor_worklet_assignments (worklet_id) VALUES ($1)`, [worklet]),
+    ).rejects.toMatchObject({
       code: '23502',
       column: 'mentor_id',
     });
-    await expect(db.pool.query(`INSERT INTO users (email) VALUES ('x@example.test')`)).rejects.toMatchObject({ code: '23502', column: 'name' });
+    await expect(db.pool.query(`INSERT INTO users (email) VALUES ('x@example.test')`)).rejects.toMatchObject({
+      code: '23502',
+      column: 'name',
+    });
   });
 });
 
@@ -316,12 +450,18 @@ describe('indexes', () => {
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'mentor_worklet_assignments'`,
     );
     const defs = new Map(result.rows.map((r) => [r.indexname, r.indexdef.replace(/\bpublic\./g, '')]));
-    expect(defs.get('unique_mentor_worklet')).toBe('CREATE UNIQUE INDEX unique_mentor_worklet ON mentor_worklet_assignments USING btree (mentor_id, worklet_id)');
+    expect(defs.get('unique_mentor_worklet')).toBe(
+      'CREATE UNIQUE INDEX unique_mentor_worklet ON mentor_worklet_assignments USING btree (mentor_id, worklet_id)',
+    );
     const partial = defs.get('one_active_primary_per_worklet');
-    expect(partial).toMatch(/^CREATE UNIQUE INDEX one_active_primary_per_worklet ON mentor_worklet_assignments USING btree \(worklet_id\) WHERE /);
+    expect(partial).toMatch(
+      /^CREATE UNIQUE INDEX one_active_primary_per_worklet ON mentor_worklet_assignments USING btree \(worklet_id\) WHERE /,
+    );
     expect(partial).toContain("role_type = 'Primary'::role_type");
     expect(partial).toMatch(/WHERE .*\bis_active\b/);
-    const columnsOf = [...defs.values()].map((d) => d.replace(/^CREATE (UNIQUE )?INDEX \S+ ON mentor_worklet_assignments USING btree /, ''));
+    const columnsOf = [...defs.values()].map((d) =>
+      d.replace(/^CREATE (UNIQUE )?INDEX \S+ ON mentor_worklet_assignments USING btree /, ''),
+    );
     expect(columnsOf).toContain('(worklet_id, is_active)');
     expect(columnsOf).toContain('(mentor_id, is_active)');
     expect(columnsOf).toContain('(assigned_by)');
@@ -329,8 +469,12 @@ describe('indexes', () => {
 
   it('answers "a worklet\'s active mentors" and "a mentor\'s active worklets" from an index on a few thousand rows', async () => {
     // 500 mentors, 1000 worklets, 4 assignments each (one Primary, every fourth inactive): 4000 rows.
-    await db.pool.query(`INSERT INTO users (email, name, role) SELECT 'm' || g || '@example.test', 'Mentor ' || g, 'mentor' FROM generate_series(1, 500) g`);
-    await db.pool.query(`INSERT INTO worklets (title, status) SELECT 'Worklet ' || g, 'active' FROM generate_series(1, 1000) g`);
+    await db.pool.query(
+      `INSERT INTO users (email, name, role) SELECT 'm' || g || '@example.test', 'Mentor ' || g, 'mentor' FROM generate_series(1, 500) g`,
+    );
+    await db.pool.query(
+      `INSERT INTO worklets (title, status) SELECT 'Worklet ' || g, 'active' FROM generate_series(1, 1000) g`,
+    );
     await db.pool.query(
       `INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active)
        SELECT ((w * 7 + k * 131) % 500) + 1, w, (CASE WHEN k = 0 THEN 'Primary' ELSE 'Secondary' END)::role_type, k <> 3
@@ -350,7 +494,10 @@ describe('indexes', () => {
       expect(text).not.toContain('Seq Scan');
     }
     // The same answers as a full scan would give (the index is not just used, it is right).
-    const active = await db.pool.query('SELECT count(*)::int AS n FROM mentor_worklet_assignments WHERE worklet_id = $1 AND is_active', [321]);
+    const active = await db.pool.query(
+      'SELECT count(*)::int AS n FROM mentor_worklet_assignments WHERE worklet_id = $1 AND is_active',
+      [321],
+    );
     expect(active.rows[0]).toEqual({ n: 3 });
   });
 });

@@ -41,9 +41,15 @@ describe('legacy invariant', () => {
           `SELECT worklet_id, mentor_id FROM mentor_worklet_assignments WHERE role_type = 'Primary' AND is_active ORDER BY worklet_id LIMIT 2`,
         );
         const [a, b] = target.rows;
-        const other = await client.query<{ id: number }>(`SELECT id FROM users WHERE role = 'mentor' AND id <> $1 ORDER BY id LIMIT 1`, [a!.mentor_id]);
+        const other = await client.query<{ id: number }>(
+          `SELECT id FROM users WHERE role = 'mentor' AND id <> $1 ORDER BY id LIMIT 1`,
+          [a!.mentor_id],
+        );
         await client.query('UPDATE worklets SET mentor_id = $2 WHERE id = $1', [a!.worklet_id, other.rows[0]!.id]);
-        await client.query(`UPDATE mentor_worklet_assignments SET is_active = false WHERE worklet_id = $1 AND role_type = 'Primary'`, [b!.worklet_id]);
+        await client.query(
+          `UPDATE mentor_worklet_assignments SET is_active = false WHERE worklet_id = $1 AND role_type = 'Primary'`,
+          [b!.worklet_id],
+        );
         const violations = await client.query(invariantViolations);
         expect(violations.rows).toEqual([
           { id: a!.worklet_id, mentor_id: other.rows[0]!.id, active_primary_mentor_id: a!.mentor_id },
@@ -81,7 +87,9 @@ describe('legacy invariant', () => {
     await db.pool.query('UPDATE worklets SET mentor_id = NULL WHERE id % 5 = 1');
     const broken = await db.pool.query(invariantViolations);
     expect(broken.rows.length).toBeGreaterThan(10);
-    const legacyPairs = await db.pool.query<{ id: number; mentor_id: number }>('SELECT id, mentor_id FROM worklets WHERE mentor_id IS NOT NULL');
+    const legacyPairs = await db.pool.query<{ id: number; mentor_id: number }>(
+      'SELECT id, mentor_id FROM worklets WHERE mentor_id IS NOT NULL',
+    );
 
     const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
 
@@ -101,6 +109,9 @@ describe('legacy invariant', () => {
        WHERE (SELECT count(*) FROM assignment_events e WHERE e.assignment_id = a.id AND e.type = 'assigned') <> 1`,
     );
     expect(withoutHistory.rows).toEqual([]);
-    expect(await withConnection(db.pool, (client) => backfillLegacyMentors(client))).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
+    expect(await withConnection(db.pool, (client) => backfillLegacyMentors(client))).toEqual({
+      assignmentsCreated: 0,
+      legacyColumnsCorrected: 0,
+    });
   });
 });

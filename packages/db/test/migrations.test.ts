@@ -23,7 +23,10 @@ const committedDir = join(prismaDir, 'migrations');
 
 async function committedMigrationNames(): Promise<string[]> {
   const entries = await readdir(committedDir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -31,7 +34,13 @@ type Queryable = Pick<pg.Pool, 'query'>;
 /** The database's structure from the catalogs (PGlite and PostgreSQL alike), without Prisma's own table. */
 async function structure(db: Queryable) {
   const unprefixed = (text: string | null) => (text === null ? null : text.replace(/\bpublic\./g, ''));
-  const columns = await db.query<{ table: string; column: string; type: string; not_null: boolean; default: string | null }>(`
+  const columns = await db.query<{
+    table: string;
+    column: string;
+    type: string;
+    not_null: boolean;
+    default: string | null;
+  }>(`
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
            a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default
     FROM pg_class c
@@ -83,7 +92,10 @@ let firstRun: string[];
 const tempDirs: string[] = [];
 
 beforeAll(async () => {
-  [migrated, fromSchema] = await Promise.all([createTestDatabase({ migrate: false }), createTestDatabase({ migrate: false })]);
+  [migrated, fromSchema] = await Promise.all([
+    createTestDatabase({ migrate: false }),
+    createTestDatabase({ migrate: false }),
+  ]);
   firstRun = await migrateDatabase(migrated.connectionString);
 });
 
@@ -103,13 +115,20 @@ describe('applying the committed migrations', () => {
   it('records one finished row per migration in _prisma_migrations, with the checksum of the committed file', async () => {
     const names = await committedMigrationNames();
     const recorded = await migrated.pool.query<{
-      migration_name: string; checksum: string; finished: boolean; rolled_back_at: Date | null; logs: string | null; applied_steps_count: number;
+      migration_name: string;
+      checksum: string;
+      finished: boolean;
+      rolled_back_at: Date | null;
+      logs: string | null;
+      applied_steps_count: number;
     }>(`SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at, logs, applied_steps_count
         FROM _prisma_migrations ORDER BY migration_name`);
     const expected = await Promise.all(
       names.map(async (name) => ({
         migration_name: name,
-        checksum: createHash('sha256').update(await readFile(join(committedDir, name, 'migration.sql'))).digest('hex'),
+        checksum: createHash('sha256')
+          .update(await readFile(join(committedDir, name, 'migration.sql')))
+          .digest('hex'),
         finished: true,
         rolled_back_at: null,
         logs: null,
@@ -133,7 +152,12 @@ describe('no drift between the migrations and prisma/schema.prisma', () => {
   it('builds the same tables, columns, constraints, indexes, enums and sequences as the schema itself', async () => {
     const expected = await structure(fromSchema.pool);
     // Not vacuous: the tables and the partial index are there.
-    expect(expected.relations).toEqual(expect.arrayContaining([{ name: 'mentor_worklet_assignments', kind: 'r' }, { name: 'users_id_seq', kind: 'S' }]));
+    expect(expected.relations).toEqual(
+      expect.arrayContaining([
+        { name: 'mentor_worklet_assignments', kind: 'r' },
+        { name: 'users_id_seq', kind: 'S' },
+      ]),
+    );
     expect(expected.indexes.find((i) => i.name === 'one_active_primary_per_worklet')?.definition).toContain('WHERE');
     expect(expected.enums).toContainEqual({ name: 'role_type', labels: ['Primary', 'Secondary', 'Collaborator'] });
     expect(fromMigrations.columns).toEqual(expected.columns);
@@ -149,19 +173,26 @@ describe('no drift between the migrations and prisma/schema.prisma', () => {
     await q.query('ALTER TABLE users ALTER COLUMN name DROP NOT NULL');
     await q.query(`ALTER TABLE worklets ALTER COLUMN description SET DEFAULT 'tbd'`);
     await q.query('ALTER TABLE worklets DROP CONSTRAINT worklets_mentor_id_fkey');
-    await q.query('ALTER TABLE worklets ADD CONSTRAINT worklets_mentor_id_fkey FOREIGN KEY (mentor_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE CASCADE');
+    await q.query(
+      'ALTER TABLE worklets ADD CONSTRAINT worklets_mentor_id_fkey FOREIGN KEY (mentor_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE CASCADE',
+    );
     await q.query('DROP INDEX one_active_primary_per_worklet');
-    await q.query(`CREATE UNIQUE INDEX one_active_primary_per_worklet ON mentor_worklet_assignments (worklet_id) WHERE role_type = 'Primary'`);
+    await q.query(
+      `CREATE UNIQUE INDEX one_active_primary_per_worklet ON mentor_worklet_assignments (worklet_id) WHERE role_type = 'Primary'`,
+    );
     await q.query(`ALTER TYPE role_type ADD VALUE 'Lead' BEFORE 'Secondary'`);
     const changed = await structure(q);
-    const diff = (a: unknown[], b: unknown[]) => b.filter((x) => !a.some((y) => JSON.stringify(y) === JSON.stringify(x)));
+    const diff = (a: unknown[], b: unknown[]) =>
+      b.filter((x) => !a.some((y) => JSON.stringify(y) === JSON.stringify(x)));
     expect(diff(fromMigrations.columns, changed.columns)).toEqual([
       { table: 'users', column: 'name', type: 'text', not_null: false, default: null },
       { table: 'worklets', column: 'description', type: 'text', not_null: true, default: `'tbd'::text` },
     ]);
     expect(diff(fromMigrations.constraints, changed.constraints)).toHaveLength(1);
     expect(diff(fromMigrations.indexes, changed.indexes)).toHaveLength(1);
-    expect(diff(fromMigrations.enums, changed.enums)).toEqual([{ name: 'role_type', labels: ['Primary', 'Lead', 'Secondary', 'Collaborator'] }]);
+    expect(diff(fromMigrations.enums, changed.enums)).toEqual([
+      { name: 'role_type', labels: ['Primary', 'Lead', 'Secondary', 'Collaborator'] },
+    ]);
   });
 });
 
@@ -186,7 +217,10 @@ describe('a failing migration', () => {
     tempDirs.push(dir);
     await cp(committedDir, dir, { recursive: true });
     await mkdir(join(dir, '29991231000000_broken'));
-    await writeFile(join(dir, '29991231000000_broken', 'migration.sql'), 'CREATE TABLE half_applied (id int); SELECT 1/0;');
+    await writeFile(
+      join(dir, '29991231000000_broken', 'migration.sql'),
+      'CREATE TABLE half_applied (id int); SELECT 1/0;',
+    );
 
     const error = await migrateDatabase(migrated.connectionString, dir).then(
       () => null,
@@ -197,7 +231,9 @@ describe('a failing migration', () => {
     expect(message.startsWith('migration failed')).toBe(true);
     expect(message).not.toContain('\n');
 
-    const table = await migrated.pool.query<{ t: string | null }>(`SELECT to_regclass('public.half_applied')::text AS t`);
+    const table = await migrated.pool.query<{ t: string | null }>(
+      `SELECT to_regclass('public.half_applied')::text AS t`,
+    );
     expect(table.rows[0]!.t, 'the first statement of the failed migration was committed').toBeNull();
     // The migrations before it are intact.
     const recorded = await migrated.pool.query<{ migration_name: string }>(

@@ -49,7 +49,9 @@ describe('demo program', () => {
         { role: 'student', n: 150 },
       ]);
       expect(await rows('SELECT count(*)::int AS n FROM worklets')).toEqual([{ n: 80 }]);
-      const statuses = await rows<{ status: string }>('SELECT DISTINCT status::text AS status FROM worklets ORDER BY 1');
+      const statuses = await rows<{ status: string }>(
+        'SELECT DISTINCT status::text AS status FROM worklets ORDER BY 1',
+      );
       expect(statuses.map((s) => s.status)).toEqual(['active', 'archived', 'completed', 'draft']);
     });
 
@@ -68,14 +70,26 @@ describe('demo program', () => {
       }
       expect(perWorklet.some((w) => w.n === 0)).toBe(true);
       expect(perWorklet.some((w) => w.n === 4)).toBe(true);
-      expect(await rows(`SELECT a.id FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id WHERE u.role <> 'mentor'`)).toEqual([]);
-      expect(await rows(`SELECT a.id FROM mentor_worklet_assignments a JOIN users u ON u.id = a.assigned_by WHERE u.role <> 'admin'`)).toEqual([]);
+      expect(
+        await rows(
+          `SELECT a.id FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id WHERE u.role <> 'mentor'`,
+        ),
+      ).toEqual([]);
+      expect(
+        await rows(
+          `SELECT a.id FROM mentor_worklet_assignments a JOIN users u ON u.id = a.assigned_by WHERE u.role <> 'admin'`,
+        ),
+      ).toEqual([]);
     });
 
     it('has some inactive assignments, and mixed roles', async () => {
-      const [inactive] = await rows<{ n: number }>('SELECT count(*)::int AS n FROM mentor_worklet_assignments WHERE NOT is_active');
+      const [inactive] = await rows<{ n: number }>(
+        'SELECT count(*)::int AS n FROM mentor_worklet_assignments WHERE NOT is_active',
+      );
       expect(inactive!.n).toBeGreaterThan(0);
-      const roles = await rows<{ role_type: string }>('SELECT DISTINCT role_type::text FROM mentor_worklet_assignments ORDER BY 1');
+      const roles = await rows<{ role_type: string }>(
+        'SELECT DISTINCT role_type::text FROM mentor_worklet_assignments ORDER BY 1',
+      );
       expect(roles.map((r) => r.role_type)).toEqual(['Collaborator', 'Primary', 'Secondary']);
     });
 
@@ -84,7 +98,9 @@ describe('demo program', () => {
         await rows(`SELECT a.id FROM mentor_worklet_assignments a
                     WHERE (SELECT count(*) FROM assignment_events e WHERE e.assignment_id = a.id AND e.type = 'assigned') <> 1`),
       ).toEqual([]);
-      const types = await rows<{ type: string; n: number }>('SELECT type::text, count(*)::int AS n FROM assignment_events GROUP BY type ORDER BY type');
+      const types = await rows<{ type: string; n: number }>(
+        'SELECT type::text, count(*)::int AS n FROM assignment_events GROUP BY type ORDER BY type',
+      );
       expect(types.map((t) => t.type)).toEqual(['assigned', 'deactivated', 'reactivated', 'role_changed']);
       for (const t of types) expect(t.n, t.type).toBeGreaterThan(0);
       // Every deactivated assignment's last event says so, and the snapshots match the users.
@@ -99,9 +115,13 @@ describe('demo program', () => {
     });
 
     it('moves the id sequences past the loaded rows', async () => {
-      const user = await db.pool.query<{ id: number }>(`INSERT INTO users (email, name) VALUES ('after.seed@example.test', 'After Seed') RETURNING id`);
+      const user = await db.pool.query<{ id: number }>(
+        `INSERT INTO users (email, name) VALUES ('after.seed@example.test', 'After Seed') RETURNING id`,
+      );
       expect(user.rows[0]!.id).toBe(194);
-      const worklet = await db.pool.query<{ id: number }>(`INSERT INTO worklets (title) VALUES ('After seed') RETURNING id`);
+      const worklet = await db.pool.query<{ id: number }>(
+        `INSERT INTO worklets (title) VALUES ('After seed') RETURNING id`,
+      );
       expect(worklet.rows[0]!.id).toBe(81);
     });
   });

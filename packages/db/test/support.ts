@@ -35,13 +35,25 @@ export async function dumpTables(db: Queryable): Promise<Record<AppTable, string
   return dump;
 }
 
-export async function insertUser(db: Queryable, name: string, role: 'admin' | 'mentor' | 'student' = 'mentor'): Promise<number> {
+export async function insertUser(
+  db: Queryable,
+  name: string,
+  role: 'admin' | 'mentor' | 'student' = 'mentor',
+): Promise<number> {
   const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.test`;
-  const result = await db.query<{ id: number }>('INSERT INTO users (email, name, role) VALUES ($1, $2, $3) RETURNING id', [email, name, role]);
+  const result = await db.query<{ id: number }>(
+    'INSERT INTO users (email, name, role) VALUES ($1, $2, $3) RETURNING id',
+    [email, name, role],
+  );
   return result.rows[0]!.id;
 }
 
-export async function insertWorklet(db: Queryable, title: string, mentorId: number | null = null, status = 'active'): Promise<number> {
+export async function insertWorklet(
+  db: Queryable,
+  title: string,
+  mentorId: number | null = null,
+  status = 'active',
+): Promise<number> {
   const result = await db.query<{ id: number }>(
     'INSERT INTO worklets (title, mentor_id, status) VALUES ($1, $2, $3::worklet_status) RETURNING id',
     [title, mentorId, status],
@@ -51,7 +63,13 @@ export async function insertWorklet(db: Queryable, title: string, mentorId: numb
 
 export async function insertAssignment(
   db: Queryable,
-  a: { mentorId: number; workletId: number; roleType?: 'Primary' | 'Secondary' | 'Collaborator'; isActive?: boolean; assignedBy?: number | null },
+  a: {
+    mentorId: number;
+    workletId: number;
+    roleType?: 'Primary' | 'Secondary' | 'Collaborator';
+    isActive?: boolean;
+    assignedBy?: number | null;
+  },
 ): Promise<number> {
   const result = await db.query<{ id: number }>(
     `INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active, assigned_by)
@@ -62,7 +80,11 @@ export async function insertAssignment(
 }
 
 /** An `assigned` event for an assignment, with the mentor's and actor's names copied in. */
-export async function insertAssignedEvent(db: Queryable, assignmentId: number, actorId: number | null): Promise<number> {
+export async function insertAssignedEvent(
+  db: Queryable,
+  assignmentId: number,
+  actorId: number | null,
+): Promise<number> {
   const result = await db.query<{ id: number }>(
     `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name, type, new_role)
      SELECT a.id, a.worklet_id, a.mentor_id, m.name, m.email, actor.id, actor.name, 'assigned', a.role_type

@@ -33,7 +33,8 @@ export const setWorkletMentorsInput = z
   .superRefine((value, ctx) => {
     const seen = new Set<number>();
     value.mentors.forEach((m, index) => {
-      if (seen.has(m.mentorId)) ctx.addIssue({ code: 'custom', path: ['mentors', index, 'mentorId'], message: 'This mentor is listed twice' });
+      if (seen.has(m.mentorId))
+        ctx.addIssue({ code: 'custom', path: ['mentors', index, 'mentorId'], message: 'This mentor is listed twice' });
       seen.add(m.mentorId);
     });
     if (value.mentors.filter((m) => m.role === 'Primary').length > 1) {

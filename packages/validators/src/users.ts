@@ -6,7 +6,11 @@ export const userRole = z.enum(userRoles);
 export type UserRole = z.infer<typeof userRole>;
 
 /** Emails are compared case-insensitively: stored trimmed and lower-case. */
-export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' }).max(254));
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter a valid email address' }).max(254));
 export const personName = z.string().trim().min(1, 'Enter a name').max(120);
 
 export const createUserInput = z.strictObject({

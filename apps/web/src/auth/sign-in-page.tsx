@@ -14,7 +14,10 @@ export function SignInPage() {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const result = await signIn(email, password).catch(() => ({ ok: false as const, message: 'Could not reach Worklets.' }));
+    const result = await signIn(email, password).catch(() => ({
+      ok: false as const,
+      message: 'Could not reach Worklets.',
+    }));
     setBusy(false);
     if (!result.ok) return setError(result.message);
     await utils.users.me.invalidate();
@@ -36,8 +39,22 @@ export function SignInPage() {
                 {error}
               </Alert>
             )}
-            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} autoFocus />
-            <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <TextInput
+              label="Email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              autoFocus
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+            />
             <Button type="submit" loading={busy}>
               Sign in
             </Button>

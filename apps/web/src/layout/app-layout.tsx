@@ -37,7 +37,11 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
   }
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -53,7 +57,10 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
             <Menu.Target>
               <UnstyledButton aria-label={`Account of ${user.name}`}>
                 <Text size="sm">
-                  {user.name} <Text span c="dimmed">({user.role})</Text>
+                  {user.name}{' '}
+                  <Text span c="dimmed">
+                    ({user.role})
+                  </Text>
                 </Text>
               </UnstyledButton>
             </Menu.Target>

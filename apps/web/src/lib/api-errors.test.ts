@@ -10,9 +10,18 @@ describe('API errors for people', () => {
   it('gives the first message of each invalid field', () => {
     const error = apiError('Some fields are not valid.', {
       code: 'BAD_REQUEST',
-      zodError: { formErrors: [], fieldErrors: { title: ['A title needs at least 3 characters', 'other'], email: ['Enter a valid email address'] } },
+      zodError: {
+        formErrors: [],
+        fieldErrors: {
+          title: ['A title needs at least 3 characters', 'other'],
+          email: ['Enter a valid email address'],
+        },
+      },
     });
-    expect(fieldErrors(error)).toEqual({ title: 'A title needs at least 3 characters', email: 'Enter a valid email address' });
+    expect(fieldErrors(error)).toEqual({
+      title: 'A title needs at least 3 characters',
+      email: 'Enter a valid email address',
+    });
   });
 
   it('names the mentor who is already Primary on a conflict', () => {

@@ -1,7 +1,13 @@
 import { Button, Group } from '@mantine/core';
 
 /** The "Load more" button under a keyset-paginated list (an infinite query). */
-export function LoadMore({ query, label }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown }; label: string }) {
+export function LoadMore({
+  query,
+  label,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  label: string;
+}) {
   if (!query.hasNextPage) return null;
   return (
     <Group justify="center">

@@ -1,10 +1,15 @@
-import type React from 'react';
 import { Badge } from '@mantine/core';
 import type { MentorRole } from '@worklets/validators/assignments';
 import type { WorkletStatus } from '@worklets/validators/worklets';
+import type React from 'react';
 
 const roleColor: Record<MentorRole, string> = { Primary: 'blue', Secondary: 'teal', Collaborator: 'grape' };
-const statusColor: Record<WorkletStatus, string> = { draft: 'gray', active: 'green', completed: 'indigo', archived: 'dark' };
+const statusColor: Record<WorkletStatus, string> = {
+  draft: 'gray',
+  active: 'green',
+  completed: 'indigo',
+  archived: 'dark',
+};
 
 export function RoleBadge({ role }: { role: MentorRole }) {
   return (

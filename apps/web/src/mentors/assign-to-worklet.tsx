@@ -17,7 +17,10 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
   const [query] = useDebouncedValue(search.trim(), 250);
   const [workletId, setWorkletId] = useState<string | null>(null);
   const [role, setRole] = useState<MentorRole | null>(null);
-  const options = trpc.worklets.list.useQuery({ search: query || undefined, limit: 20 }, { placeholderData: (previous) => previous });
+  const options = trpc.worklets.list.useQuery(
+    { search: query || undefined, limit: 20 },
+    { placeholderData: (previous) => previous },
+  );
   const assign = trpc.assignments.assign.useMutation();
   const conflict = primaryConflict(assign.error);
   const chosen = options.data?.items.find((w) => String(w.id) === workletId);
@@ -25,10 +28,24 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
   async function submit(replacePrimary: boolean) {
     if (!workletId) return;
     try {
-      const result = await assign.mutateAsync({ workletId: Number(workletId), mentorId: mentor.id, role: role ?? undefined, replacePrimary });
+      const result = await assign.mutateAsync({
+        workletId: Number(workletId),
+        mentorId: mentor.id,
+        role: role ?? undefined,
+        replacePrimary,
+      });
       const given = result.mentors.find((m) => m.mentorId === mentor.id)?.role;
-      await Promise.all([utils.assignments.invalidate(), utils.worklets.invalidate(), utils.history.invalidate(), utils.mentors.invalidate()]);
-      notifications.show({ color: 'green', title: 'Mentor assigned', message: `${mentor.name} is now ${given} on “${chosen?.title ?? 'the worklet'}”.` });
+      await Promise.all([
+        utils.assignments.invalidate(),
+        utils.worklets.invalidate(),
+        utils.history.invalidate(),
+        utils.mentors.invalidate(),
+      ]);
+      notifications.show({
+        color: 'green',
+        title: 'Mentor assigned',
+        message: `${mentor.name} is now ${given} on “${chosen?.title ?? 'the worklet'}”.`,
+      });
       assign.reset();
       setWorkletId(null);
     } catch {
@@ -46,7 +63,9 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
           searchValue={search}
           onSearchChange={setSearch}
           filter={({ options: all }) => all}
-          data={(options.data?.items ?? []).filter((w) => w.status !== 'archived').map((w) => ({ value: String(w.id), label: w.title }))}
+          data={(options.data?.items ?? [])
+            .filter((w) => w.status !== 'archived')
+            .map((w) => ({ value: String(w.id), label: w.title }))}
           value={workletId}
           onChange={(v) => {
             setWorkletId(v);

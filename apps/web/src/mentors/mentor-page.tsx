@@ -9,7 +9,10 @@ import { MentorWorklets } from './mentor-worklets.tsx';
 export function MentorPage({ id }: { id: number }) {
   const mentor = trpc.mentors.byId.useQuery({ mentorId: id });
   const worklets = trpc.assignments.mentorWorklets.useQuery({ mentorId: id });
-  const history = trpc.history.forMentor.useInfiniteQuery({ mentorId: id, limit: 20 }, { getNextPageParam: (last) => last.nextCursor });
+  const history = trpc.history.forMentor.useInfiniteQuery(
+    { mentorId: id, limit: 20 },
+    { getNextPageParam: (last) => last.nextCursor },
+  );
   if (mentor.isPending) return <Loader aria-label="Loading mentor" />;
   if (mentor.isError) {
     return (
@@ -39,7 +42,13 @@ export function MentorPage({ id }: { id: number }) {
             <Title order={2} size="h4" mb="sm">
               Worklets
             </Title>
-            {worklets.isPending ? <Loader size="sm" /> : worklets.isError ? <Text c="red">{errorMessage(worklets.error)}</Text> : <MentorWorklets rows={worklets.data} />}
+            {worklets.isPending ? (
+              <Loader size="sm" />
+            ) : worklets.isError ? (
+              <Text c="red">{errorMessage(worklets.error)}</Text>
+            ) : (
+              <MentorWorklets rows={worklets.data} />
+            )}
           </Card>
           {m.isActive && (
             <Card withBorder mt="md" component="section" aria-labelledby="assign-heading">

@@ -19,7 +19,13 @@ export function MentorsPage() {
       <Title order={1} size="h2">
         Mentors
       </Title>
-      <TextInput label="Search mentors" placeholder="Name or email" value={search} onChange={(e) => setSearch(e.currentTarget.value)} maw={360} />
+      <TextInput
+        label="Search mentors"
+        placeholder="Name or email"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        maw={360}
+      />
       {list.isPending && <Loader aria-label="Loading mentors" />}
       {list.isError && (
         <Alert color="red" role="alert">

@@ -6,7 +6,10 @@ import { MentorWorklets } from './mentor-worklets.tsx';
 
 /** What a signed-in mentor sees first: the worklets they mentor and their role on each. */
 export function MyWorkletsPage({ user }: { user: SessionUser }) {
-  const worklets = trpc.assignments.mentorWorklets.useQuery({ mentorId: user.id }, { enabled: user.role !== 'student' });
+  const worklets = trpc.assignments.mentorWorklets.useQuery(
+    { mentorId: user.id },
+    { enabled: user.role !== 'student' },
+  );
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -21,9 +21,15 @@ export function UserFormModal({ onClose, user }: { onClose: () => void; user?: U
   async function submit(event: FormEvent) {
     event.preventDefault();
     try {
-      const saved = user ? await update.mutateAsync({ id: user.id, name, email, role }) : await create.mutateAsync({ name, email, role });
+      const saved = user
+        ? await update.mutateAsync({ id: user.id, name, email, role })
+        : await create.mutateAsync({ name, email, role });
       await Promise.all([utils.users.invalidate(), utils.mentors.invalidate()]);
-      notifications.show({ color: 'green', title: user ? 'User saved' : 'User created', message: `${saved.name} (${saved.role})` });
+      notifications.show({
+        color: 'green',
+        title: user ? 'User saved' : 'User created',
+        message: `${saved.name} (${saved.role})`,
+      });
       onClose();
     } catch {
       // Shown in the form.
@@ -39,9 +45,30 @@ export function UserFormModal({ onClose, user }: { onClose: () => void; user?: U
               {errorMessage(mutation.error)}
             </Alert>
           )}
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus />
-          <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} />
-          <Select label="Role" data={[...userRoles]} value={role} onChange={(v) => v && setRole(v as UserRole)} allowDeselect={false} error={errors.role} />
+          <TextInput
+            label="Name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={errors.name}
+            data-autofocus
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={errors.email}
+          />
+          <Select
+            label="Role"
+            data={[...userRoles]}
+            value={role}
+            onChange={(v) => v && setRole(v as UserRole)}
+            allowDeselect={false}
+            error={errors.role}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,4 +1,17 @@
-import { Alert, Badge, Button, Checkbox, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { RouterOutputs, SessionUser } from '@worklets/api';
@@ -32,7 +45,9 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
       notifications.show({
         color: 'green',
         title: user.isActive ? 'User deactivated' : 'User reactivated',
-        message: user.isActive ? `${user.name} is signed out everywhere${user.role === 'mentor' ? ' and removed from their worklets' : ''}.` : `${user.name} can sign in again.`,
+        message: user.isActive
+          ? `${user.name} is signed out everywhere${user.role === 'mentor' ? ' and removed from their worklets' : ''}.`
+          : `${user.name} can sign in again.`,
       });
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(error) });
@@ -48,9 +63,27 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
         <Button onClick={() => setEditing('new')}>New user</Button>
       </Group>
       <Group align="flex-end">
-        <TextInput label="Search users" placeholder="Name or email" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
-        <Select label="Role" placeholder="Any role" clearable data={[...userRoles]} value={role ?? null} onChange={(v) => setRole((v as UserRole) ?? undefined)} w={160} />
-        <Checkbox label="Show deactivated" checked={includeInactive} onChange={(e) => setIncludeInactive(e.currentTarget.checked)} mb={8} />
+        <TextInput
+          label="Search users"
+          placeholder="Name or email"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+        />
+        <Select
+          label="Role"
+          placeholder="Any role"
+          clearable
+          data={[...userRoles]}
+          value={role ?? null}
+          onChange={(v) => setRole((v as UserRole) ?? undefined)}
+          w={160}
+        />
+        <Checkbox
+          label="Show deactivated"
+          checked={includeInactive}
+          onChange={(e) => setIncludeInactive(e.currentTarget.checked)}
+          mb={8}
+        />
       </Group>
       {list.isPending && <Loader aria-label="Loading users" />}
       {list.isError && (
@@ -79,14 +112,28 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
                   <Table.Td>{u.name}</Table.Td>
                   <Table.Td>{u.email}</Table.Td>
                   <Table.Td>{u.role}</Table.Td>
-                  <Table.Td>{u.isActive ? <Badge color="green" variant="light">active</Badge> : <Badge color="gray">deactivated</Badge>}</Table.Td>
+                  <Table.Td>
+                    {u.isActive ? (
+                      <Badge color="green" variant="light">
+                        active
+                      </Badge>
+                    ) : (
+                      <Badge color="gray">deactivated</Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
                       <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
                         Edit
                       </Button>
                       {u.id !== me.id && (
-                        <Button size="xs" variant="light" color={u.isActive ? 'red' : 'green'} onClick={() => toggle(u)} aria-label={`${u.isActive ? 'Deactivate' : 'Reactivate'} ${u.name}`}>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color={u.isActive ? 'red' : 'green'}
+                          onClick={() => toggle(u)}
+                          aria-label={`${u.isActive ? 'Deactivate' : 'Reactivate'} ${u.name}`}
+                        >
                           {u.isActive ? 'Deactivate' : 'Reactivate'}
                         </Button>
                       )}

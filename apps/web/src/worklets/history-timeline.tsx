@@ -19,13 +19,27 @@ export function describeEvent(e: HistoryEntry): string {
 }
 
 /** Who changed what, and when; newest first. */
-export function HistoryTimeline({ entries, showWorklet, onMore, loadingMore }: { entries: HistoryEntry[]; showWorklet?: boolean; onMore?: () => void; loadingMore?: boolean }) {
+export function HistoryTimeline({
+  entries,
+  showWorklet,
+  onMore,
+  loadingMore,
+}: {
+  entries: HistoryEntry[];
+  showWorklet?: boolean;
+  onMore?: () => void;
+  loadingMore?: boolean;
+}) {
   if (entries.length === 0) return <Text c="dimmed">No changes recorded yet.</Text>;
   return (
     <>
       <Timeline bulletSize={14} lineWidth={2} aria-label="Assignment history">
         {entries.map((e) => (
-          <Timeline.Item key={e.id} title={describeEvent(e)} color={e.type === 'deactivated' ? 'red' : e.type === 'role_changed' ? 'yellow' : 'blue'}>
+          <Timeline.Item
+            key={e.id}
+            title={describeEvent(e)}
+            color={e.type === 'deactivated' ? 'red' : e.type === 'role_changed' ? 'yellow' : 'blue'}
+          >
             {showWorklet && (
               <Anchor component={Link} href={`/worklets/${e.workletId}`} size="sm">
                 {e.workletTitle}

@@ -4,7 +4,15 @@ import { useState } from 'react';
 import { trpc } from '../trpc.ts';
 
 /** A single mentor, searched on the server as you type (the mentor filter). */
-export function MentorSelect({ value, onChange, label }: { value: number | undefined; onChange: (id: number | undefined) => void; label: string }) {
+export function MentorSelect({
+  value,
+  onChange,
+  label,
+}: {
+  value: number | undefined;
+  onChange: (id: number | undefined) => void;
+  label: string;
+}) {
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search, 200);
   const results = trpc.mentors.search.useQuery({ query, limit: 10 }, { placeholderData: (previous) => previous });

@@ -5,13 +5,30 @@ import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
 import { trpc } from '../trpc.ts';
-import { addMembers, describeChange, diffMembers, primaryOf, removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
+import {
+  addMembers,
+  describeChange,
+  diffMembers,
+  primaryOf,
+  removeMember,
+  type SetMember,
+  setRole,
+  sortMembers,
+} from './mentor-set.ts';
 
 /**
  * The assignment screen: pick mentors in a multi-select that searches on the server,
  * set each one's role, and save the whole set in one call.
  */
-export function MentorSetEditor({ workletId, saved, disabledReason }: { workletId: number; saved: SetMember[]; disabledReason?: string }) {
+export function MentorSetEditor({
+  workletId,
+  saved,
+  disabledReason,
+}: {
+  workletId: number;
+  saved: SetMember[];
+  disabledReason?: string;
+}) {
   const utils = trpc.useUtils();
   const [members, setMembers] = useState<SetMember[]>(saved);
   const [search, setSearch] = useState('');
@@ -29,16 +46,31 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
   function onPick(values: string[]) {
     const ids = new Set(values.map(Number));
     let next = members.filter((m) => ids.has(m.mentorId));
-    next = addMembers(next, [...ids].filter((id) => !next.some((m) => m.mentorId === id)).map((id) => known.get(id)!));
+    next = addMembers(
+      next,
+      [...ids].filter((id) => !next.some((m) => m.mentorId === id)).map((id) => known.get(id)!),
+    );
     setMembers(next);
     setSearch('');
   }
 
   async function submit() {
     try {
-      const result = await save.mutateAsync({ workletId, mentors: members.map((m) => ({ mentorId: m.mentorId, role: m.role })) });
-      await Promise.all([utils.worklets.invalidate(), utils.assignments.invalidate(), utils.history.invalidate(), utils.mentors.list.invalidate()]);
-      notifications.show({ color: 'green', title: 'Mentors saved', message: `${result.changes} change${result.changes === 1 ? '' : 's'} recorded in the history.` });
+      const result = await save.mutateAsync({
+        workletId,
+        mentors: members.map((m) => ({ mentorId: m.mentorId, role: m.role })),
+      });
+      await Promise.all([
+        utils.worklets.invalidate(),
+        utils.assignments.invalidate(),
+        utils.history.invalidate(),
+        utils.mentors.list.invalidate(),
+      ]);
+      notifications.show({
+        color: 'green',
+        title: 'Mentors saved',
+        message: `${result.changes} change${result.changes === 1 ? '' : 's'} recorded in the history.`,
+      });
     } catch {
       // Shown below.
     }
@@ -70,7 +102,11 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
         disabled={!!disabledReason}
         maxValues={20}
       />
-      {disabledReason && <Text size="sm" c="dimmed">{disabledReason}</Text>}
+      {disabledReason && (
+        <Text size="sm" c="dimmed">
+          {disabledReason}
+        </Text>
+      )}
       {members.length > 0 && (
         <Table.ScrollContainer minWidth={360}>
           <Table verticalSpacing="xs" aria-label="Roles of the selected mentors">
@@ -108,11 +144,21 @@ export function MentorSetEditor({ workletId, saved, disabledReason }: { workletI
                   <Table.Td>
                     <Group gap={4} justify="flex-end">
                       {m.role !== 'Primary' && (
-                        <Button size="xs" variant="light" onClick={() => setMembers(setRole(members, m.mentorId, 'Primary'))}>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          onClick={() => setMembers(setRole(members, m.mentorId, 'Primary'))}
+                        >
                           Make Primary
                         </Button>
                       )}
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setMembers(removeMember(members, m.mentorId))} aria-label={`Remove ${m.name}`}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setMembers(removeMember(members, m.mentorId))}
+                        aria-label={`Remove ${m.name}`}
+                      >
                         Remove
                       </Button>
                     </Group>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addMembers, describeChange, diffMembers, primaryOf, removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
+import {
+  addMembers,
+  describeChange,
+  diffMembers,
+  primaryOf,
+  removeMember,
+  type SetMember,
+  setRole,
+  sortMembers,
+} from './mentor-set.ts';
 
 const ada = { mentorId: 1, name: 'Ada Lovelace', email: 'ada@x.example' };
 const bob = { mentorId: 2, name: 'Bob Okafor', email: 'bob@x.example' };
@@ -8,7 +17,10 @@ const cy = { mentorId: 3, name: 'Cy Tanaka', email: 'cy@x.example' };
 describe('mentor set editing', () => {
   it('makes the first mentor Primary and later ones Secondary', () => {
     const set = addMembers([], [ada, bob]);
-    expect(set.map((m) => [m.mentorId, m.role])).toEqual([[1, 'Primary'], [2, 'Secondary']]);
+    expect(set.map((m) => [m.mentorId, m.role])).toEqual([
+      [1, 'Primary'],
+      [2, 'Secondary'],
+    ]);
     expect(addMembers(set, [cy]).at(-1)?.role).toBe('Secondary');
   });
 

@@ -6,10 +6,21 @@ import { WorkletCard, type WorkletCardData } from './worklet-card.tsx';
 afterEach(cleanup);
 
 const base: WorkletCardData = {
-  id: 7, title: 'Edge inference for crop disease detection', description: '', status: 'active', updatedAt: new Date(), mentors: [], hasPrimary: false,
+  id: 7,
+  title: 'Edge inference for crop disease detection',
+  description: '',
+  status: 'active',
+  updatedAt: new Date(),
+  mentors: [],
+  hasPrimary: false,
 };
 const mentor = (id: number, name: string, role: 'Primary' | 'Secondary' | 'Collaborator') => ({
-  assignmentId: id, mentorId: id, name, email: `${id}@x.example`, role, assignedAt: new Date(),
+  assignmentId: id,
+  mentorId: id,
+  name,
+  email: `${id}@x.example`,
+  role,
+  assignedAt: new Date(),
 });
 
 function renderCard(worklet: WorkletCardData) {
@@ -22,7 +33,11 @@ function renderCard(worklet: WorkletCardData) {
 
 describe('WorkletCard', () => {
   it('shows every mentor with a role badge, in the order given (Primary first)', () => {
-    renderCard({ ...base, hasPrimary: true, mentors: [mentor(1, 'Ada Lovelace', 'Primary'), mentor(2, 'Bob Okafor', 'Secondary')] });
+    renderCard({
+      ...base,
+      hasPrimary: true,
+      mentors: [mentor(1, 'Ada Lovelace', 'Primary'), mentor(2, 'Bob Okafor', 'Secondary')],
+    });
     const items = within(screen.getByRole('list', { name: 'Mentors' })).getAllByRole('listitem');
     expect(items.map((li) => li.textContent)).toEqual(['PrimaryAda Lovelace', 'SecondaryBob Okafor']);
     expect(screen.getByRole('article').dataset.coverage).toBe('ok');

@@ -6,7 +6,9 @@ import { RoleBadge, StatusBadge } from '../lib/roles.tsx';
 export type WorkletCardData = RouterOutputs['worklets']['list']['items'][number];
 
 /** Open worklets (draft, active) without mentors or without a Primary stand out; finished ones do not. */
-export function coverageOf(worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimary' | 'status'>): 'ok' | 'needs-primary' | 'no-mentors' {
+export function coverageOf(
+  worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimary' | 'status'>,
+): 'ok' | 'needs-primary' | 'no-mentors' {
   if (worklet.status === 'completed' || worklet.status === 'archived') return 'ok';
   if (worklet.mentors.length === 0) return 'no-mentors';
   return worklet.hasPrimary ? 'ok' : 'needs-primary';
@@ -15,7 +17,13 @@ export function coverageOf(worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimar
 export function WorkletCard({ worklet }: { worklet: WorkletCardData }) {
   const coverage = coverageOf(worklet);
   return (
-    <Card withBorder component="article" className="worklet-card" data-coverage={coverage} aria-labelledby={`worklet-${worklet.id}-title`}>
+    <Card
+      withBorder
+      component="article"
+      className="worklet-card"
+      data-coverage={coverage}
+      aria-labelledby={`worklet-${worklet.id}-title`}
+    >
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
           <Anchor component={Link} href={`/worklets/${worklet.id}`} fw={600} id={`worklet-${worklet.id}-title`}>

@@ -15,7 +15,11 @@ export function WorkletDetailPage({ id, user }: { id: number; user: SessionUser 
   const detail = trpc.worklets.byId.useQuery({ workletId: id }, { enabled: Number.isInteger(id) && id > 0 });
   const older = trpc.history.forWorklet.useInfiniteQuery(
     { workletId: id, limit: 20 },
-    { enabled: false, getNextPageParam: (last) => last.nextCursor, initialCursor: detail.data?.history.nextCursor ?? null },
+    {
+      enabled: false,
+      getNextPageParam: (last) => last.nextCursor,
+      initialCursor: detail.data?.history.nextCursor ?? null,
+    },
   );
   const [editing, setEditing] = useState(false);
   const utils = trpc.useUtils();
@@ -25,7 +29,10 @@ export function WorkletDetailPage({ id, user }: { id: number; user: SessionUser 
   if (detail.isError) {
     return (
       <Alert color="red" role="alert" title="Could not open this worklet">
-        {errorMessage(detail.error)} <Anchor component={Link} href="/worklets">Back to worklets</Anchor>
+        {errorMessage(detail.error)}{' '}
+        <Anchor component={Link} href="/worklets">
+          Back to worklets
+        </Anchor>
       </Alert>
     );
   }
@@ -80,7 +87,11 @@ export function WorkletDetailPage({ id, user }: { id: number; user: SessionUser 
                 key={JSON.stringify(saved)}
                 workletId={w.id}
                 saved={saved}
-                disabledReason={w.status === 'archived' ? 'This worklet is archived: mentors can be removed but not added.' : undefined}
+                disabledReason={
+                  w.status === 'archived'
+                    ? 'This worklet is archived: mentors can be removed but not added.'
+                    : undefined
+                }
               />
             ) : w.mentors.length === 0 ? (
               <Text c="dimmed">No mentors yet.</Text>
@@ -108,7 +119,12 @@ export function WorkletDetailPage({ id, user }: { id: number; user: SessionUser 
                       {m.name} (was {m.role})
                     </Text>
                     {admin && w.status !== 'archived' && (
-                      <Button size="xs" variant="light" onClick={() => bringBack(m.assignmentId, m.name)} loading={reactivate.isPending && reactivate.variables?.assignmentId === m.assignmentId}>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() => bringBack(m.assignmentId, m.name)}
+                        loading={reactivate.isPending && reactivate.variables?.assignmentId === m.assignmentId}
+                      >
                         Reactivate {m.name}
                       </Button>
                     )}
@@ -133,7 +149,11 @@ export function WorkletDetailPage({ id, user }: { id: number; user: SessionUser 
                 The assignment history is visible to mentors and coordinators.
               </Text>
             ) : (
-              <HistoryTimeline entries={history} onMore={moreHistory ? () => older.fetchNextPage() : undefined} loadingMore={older.isFetching} />
+              <HistoryTimeline
+                entries={history}
+                onMore={moreHistory ? () => older.fetchNextPage() : undefined}
+                loadingMore={older.isFetching}
+              />
             )}
           </Card>
         </Grid.Col>

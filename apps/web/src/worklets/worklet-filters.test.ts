@@ -12,7 +12,10 @@ describe('worklet filters in the URL', () => {
   it('drops defaults and ignores values it does not know', () => {
     expect(filtersToSearch({ coverage: 'all' })).toBe('');
     expect(parseFilters('?status=deleted&coverage=bogus&mentor=-3&q=%20%20')).toEqual({
-      status: undefined, coverage: 'all', mentorId: undefined, search: undefined,
+      status: undefined,
+      coverage: 'all',
+      mentorId: undefined,
+      search: undefined,
     });
   });
 

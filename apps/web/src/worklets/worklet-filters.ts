@@ -2,7 +2,12 @@
  * The card list's filters live in the URL, so a view can be shared:
  *   /worklets?status=active&coverage=needs_primary&mentor=12&q=speech
  */
-import { type WorkletCoverage, workletCoverages, type WorkletStatus, workletStatuses } from '@worklets/validators/worklets';
+import {
+  type WorkletCoverage,
+  type WorkletStatus,
+  workletCoverages,
+  workletStatuses,
+} from '@worklets/validators/worklets';
 
 export type WorkletFilters = {
   status?: WorkletStatus;

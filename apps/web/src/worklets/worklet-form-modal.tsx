@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { workletStatuses, type WorkletStatus } from '@worklets/validators/worklets';
+import { type WorkletStatus, workletStatuses } from '@worklets/validators/worklets';
 import { type FormEvent, useState } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage, fieldErrors } from '../lib/api-errors.ts';
@@ -9,7 +9,15 @@ import { trpc } from '../trpc.ts';
 type Existing = { id: number; title: string; description: string; status: WorkletStatus };
 
 /** Create a worklet, or edit one when `worklet` is given. Field errors come from the API's zod schema. */
-export function WorkletFormModal({ opened, onClose, worklet }: { opened: boolean; onClose: () => void; worklet?: Existing }) {
+export function WorkletFormModal({
+  opened,
+  onClose,
+  worklet,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  worklet?: Existing;
+}) {
   const utils = trpc.useUtils();
   const [, navigate] = useLocation();
   const [title, setTitle] = useState(worklet?.title ?? '');
@@ -27,7 +35,11 @@ export function WorkletFormModal({ opened, onClose, worklet }: { opened: boolean
         ? await update.mutateAsync({ id: worklet.id, title, description, status })
         : await create.mutateAsync({ title, description, status: status === 'archived' ? 'draft' : status });
       await utils.worklets.invalidate();
-      notifications.show({ color: 'green', title: worklet ? 'Worklet saved' : 'Worklet created', message: saved.title });
+      notifications.show({
+        color: 'green',
+        title: worklet ? 'Worklet saved' : 'Worklet created',
+        message: saved.title,
+      });
       onClose();
       if (!worklet) navigate(`/worklets/${saved.id}`);
     } catch {
@@ -45,8 +57,22 @@ export function WorkletFormModal({ opened, onClose, worklet }: { opened: boolean
               {errorMessage(mutation.error)}
             </Alert>
           )}
-          <TextInput label="Title" required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} data-autofocus />
-          <Textarea label="Description" autosize minRows={3} value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errors.description} />
+          <TextInput
+            label="Title"
+            required
+            value={title}
+            onChange={(e) => setTitle(e.currentTarget.value)}
+            error={errors.title}
+            data-autofocus
+          />
+          <Textarea
+            label="Description"
+            autosize
+            minRows={3}
+            value={description}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+            error={errors.description}
+          />
           <Select
             label="Status"
             data={statusOptions.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}

@@ -1,4 +1,17 @@
-import { Alert, Button, Group, Loader, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import type { SessionUser } from '@worklets/api';
 import { workletStatuses } from '@worklets/validators/worklets';
@@ -22,11 +35,18 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
   const [creating, setCreating] = useState(false);
   const admin = user.role === 'admin';
 
-  const update = (patch: Partial<WorkletFilters>) => navigate(`/worklets${filtersToSearch({ ...filters, ...patch })}`, { replace: true });
+  const update = (patch: Partial<WorkletFilters>) =>
+    navigate(`/worklets${filtersToSearch({ ...filters, ...patch })}`, { replace: true });
   const updateSearch = useDebouncedCallback((value: string) => update({ search: value.trim() || undefined }), 300);
 
   const list = trpc.worklets.list.useInfiniteQuery(
-    { limit: pageSize, status: filters.status, coverage: filters.coverage, mentorId: filters.mentorId, search: filters.search },
+    {
+      limit: pageSize,
+      status: filters.status,
+      coverage: filters.coverage,
+      mentorId: filters.mentorId,
+      search: filters.search,
+    },
     { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
   );
   const coverage = trpc.worklets.coverage.useQuery();

@@ -4,11 +4,24 @@
  * legacy column in sync.
  */
 import type { MentorRole, PrismaClient } from '@worklets/db';
-import type { AssignMentorInput, ChangeAssignmentRoleInput, ReactivateAssignmentInput, SetWorkletMentorsInput } from '@worklets/validators/assignments';
+import type {
+  AssignMentorInput,
+  ChangeAssignmentRoleInput,
+  ReactivateAssignmentInput,
+  SetWorkletMentorsInput,
+} from '@worklets/validators/assignments';
 import { badRequest, conflict, notFound, retryOnConflict } from '../errors.ts';
 import {
-  type Actor, applyMentorChanges, defaultRole, ensureOpenForNewMentors, loadAssignableMentors, lockWorkletForChange,
-  type LockedWorklet, type MentorChange, primaryHandover, type Tx,
+  type Actor,
+  applyMentorChanges,
+  defaultRole,
+  ensureOpenForNewMentors,
+  type LockedWorklet,
+  loadAssignableMentors,
+  lockWorkletForChange,
+  type MentorChange,
+  primaryHandover,
+  type Tx,
 } from './mentor-changes.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './mentor-select.ts';
 
@@ -17,7 +30,11 @@ type Defaulted<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], 
 export type WriteResult = { workletId: number; mentors: WorkletMentor[]; changes: number };
 
 async function activeMentors(tx: Tx, workletId: number): Promise<WorkletMentor[]> {
-  const rows = await tx.mentorWorkletAssignment.findMany({ where: { workletId, isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder });
+  const rows = await tx.mentorWorkletAssignment.findMany({
+    where: { workletId, isActive: true },
+    select: activeAssignmentSelect,
+    orderBy: mentorOrder,
+  });
   return rows.map(toWorkletMentor);
 }
 
@@ -44,7 +61,13 @@ async function assignmentWorkletId(db: PrismaClient, assignmentId: number): Prom
 }
 
 /** Activating a mentor (new or returning) with a role: the rules shared by assign and reactivate. */
-function activation(worklet: LockedWorklet, mentorId: number, mentorName: string, role: MentorRole | undefined, replacePrimary: boolean) {
+function activation(
+  worklet: LockedWorklet,
+  mentorId: number,
+  mentorName: string,
+  role: MentorRole | undefined,
+  replacePrimary: boolean,
+) {
   ensureOpenForNewMentors(worklet);
   const finalRole = role ?? defaultRole(worklet);
   const handover = finalRole === 'Primary' ? primaryHandover(worklet, mentorId, mentorName, replacePrimary) : [];
@@ -52,7 +75,11 @@ function activation(worklet: LockedWorklet, mentorId: number, mentorName: string
 }
 
 /** The design's POST /{worklet_id}/assign-mentor; an inactive pair is reactivated. */
-export function assignMentor(db: PrismaClient, input: Defaulted<AssignMentorInput, 'replacePrimary'>, actor: Actor): Promise<WriteResult> {
+export function assignMentor(
+  db: PrismaClient,
+  input: Defaulted<AssignMentorInput, 'replacePrimary'>,
+  actor: Actor,
+): Promise<WriteResult> {
   return inWorkletTransaction(db, input.workletId, actor, async (tx, worklet) => {
     const existing = worklet.assignments.find((a) => a.mentorId === input.mentorId);
     if (existing?.isActive) {
@@ -77,7 +104,10 @@ export function setWorkletMentors(db: PrismaClient, input: SetWorkletMentorsInpu
     const wanted = new Map(input.mentors.map((m) => [m.mentorId, m.role]));
     const joining = input.mentors.filter((m) => !byMentor.get(m.mentorId)?.isActive);
     if (joining.length > 0) ensureOpenForNewMentors(worklet);
-    const mentors = await loadAssignableMentors(tx, joining.map((m) => m.mentorId));
+    const mentors = await loadAssignableMentors(
+      tx,
+      joining.map((m) => m.mentorId),
+    );
 
     const changes: MentorChange[] = [];
     for (const current of worklet.assignments) {
@@ -93,14 +123,24 @@ export function setWorkletMentors(db: PrismaClient, input: SetWorkletMentorsInpu
   });
 }
 
-export async function changeAssignmentRole(db: PrismaClient, input: Defaulted<ChangeAssignmentRoleInput, 'replacePrimary'>, actor: Actor): Promise<WriteResult> {
+export async function changeAssignmentRole(
+  db: PrismaClient,
+  input: Defaulted<ChangeAssignmentRoleInput, 'replacePrimary'>,
+  actor: Actor,
+): Promise<WriteResult> {
   const workletId = await assignmentWorkletId(db, input.assignmentId);
   return inWorkletTransaction(db, workletId, actor, async (_tx, worklet) => {
     const assignment = worklet.assignments.find((a) => a.id === input.assignmentId);
     if (!assignment) throw notFound('Assignment');
-    if (!assignment.isActive) throw badRequest(`${assignment.mentor.name} is no longer active on this worklet: reactivate the assignment first.`);
+    if (!assignment.isActive)
+      throw badRequest(
+        `${assignment.mentor.name} is no longer active on this worklet: reactivate the assignment first.`,
+      );
     if (assignment.roleType === input.role) return [];
-    const handover = input.role === 'Primary' ? primaryHandover(worklet, assignment.mentorId, assignment.mentor.name, input.replacePrimary) : [];
+    const handover =
+      input.role === 'Primary'
+        ? primaryHandover(worklet, assignment.mentorId, assignment.mentor.name, input.replacePrimary)
+        : [];
     return [...handover, { kind: 'changeRole', assignment, role: input.role }];
   });
 }
@@ -116,14 +156,24 @@ export async function deactivateAssignment(db: PrismaClient, assignmentId: numbe
   });
 }
 
-export async function reactivateAssignment(db: PrismaClient, input: Defaulted<ReactivateAssignmentInput, 'replacePrimary'>, actor: Actor): Promise<WriteResult> {
+export async function reactivateAssignment(
+  db: PrismaClient,
+  input: Defaulted<ReactivateAssignmentInput, 'replacePrimary'>,
+  actor: Actor,
+): Promise<WriteResult> {
   const workletId = await assignmentWorkletId(db, input.assignmentId);
   return inWorkletTransaction(db, workletId, actor, async (tx, worklet) => {
     const assignment = worklet.assignments.find((a) => a.id === input.assignmentId);
     if (!assignment) throw notFound('Assignment');
     if (assignment.isActive) throw conflict(`${assignment.mentor.name} is already active on “${worklet.title}”.`);
     await loadAssignableMentors(tx, [assignment.mentorId]);
-    const { finalRole, handover } = activation(worklet, assignment.mentorId, assignment.mentor.name, input.role, input.replacePrimary);
+    const { finalRole, handover } = activation(
+      worklet,
+      assignment.mentorId,
+      assignment.mentor.name,
+      input.role,
+      input.replacePrimary,
+    );
     return [...handover, { kind: 'reactivate', assignment, role: finalRole }];
   });
 }

@@ -48,7 +48,13 @@ export async function lockWorkletForChange(tx: Tx, workletId: number): Promise<L
   if (!worklet) throw notFound('Worklet');
   const assignments = await tx.mentorWorkletAssignment.findMany({
     where: { workletId },
-    select: { id: true, mentorId: true, roleType: true, isActive: true, mentor: { select: { id: true, name: true, email: true } } },
+    select: {
+      id: true,
+      mentorId: true,
+      roleType: true,
+      isActive: true,
+      mentor: { select: { id: true, name: true, email: true } },
+    },
     orderBy: { id: 'asc' },
   });
   return { ...worklet, assignments };
@@ -66,7 +72,8 @@ export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promis
   for (const id of mentorIds) {
     const user = byId.get(id);
     if (!user) throw notFound(`Mentor #${id}`);
-    if (user.role !== 'mentor') throw badRequest(`${user.name} is not a mentor: only users with the mentor role can be assigned.`);
+    if (user.role !== 'mentor')
+      throw badRequest(`${user.name} is not a mentor: only users with the mentor role can be assigned.`);
     if (!user.isActive) throw badRequest(`${user.name} is deactivated and cannot be assigned.`);
   }
   return new Map(users.map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
@@ -82,14 +89,20 @@ export function defaultRole(worklet: LockedWorklet): MentorRole {
 }
 
 export function ensureOpenForNewMentors(worklet: LockedWorklet): void {
-  if (worklet.status === 'archived') throw badRequest(`“${worklet.title}” is archived: archived worklets cannot get new mentors.`);
+  if (worklet.status === 'archived')
+    throw badRequest(`“${worklet.title}” is archived: archived worklets cannot get new mentors.`);
 }
 
 /**
  * When `mentorId` is to become Primary and someone else is: either demote them to
  * Secondary (`replacePrimary`) or refuse with a CONFLICT that names them.
  */
-export function primaryHandover(worklet: LockedWorklet, mentorId: number, newMentorName: string, replacePrimary: boolean): MentorChange[] {
+export function primaryHandover(
+  worklet: LockedWorklet,
+  mentorId: number,
+  newMentorName: string,
+  replacePrimary: boolean,
+): MentorChange[] {
   const current = activePrimary(worklet);
   if (!current || current.mentorId === mentorId) return [];
   if (!replacePrimary) {
@@ -106,22 +119,47 @@ const becomesPrimary = (c: MentorChange) => c.kind !== 'deactivate' && c.role ==
 
 type EventRow = Prisma.AssignmentEventCreateManyInput;
 
-export async function applyMentorChanges(tx: Tx, worklet: LockedWorklet, changes: MentorChange[], actor: Actor): Promise<void> {
+export async function applyMentorChanges(
+  tx: Tx,
+  worklet: LockedWorklet,
+  changes: MentorChange[],
+  actor: Actor,
+): Promise<void> {
   if (changes.length === 0) return;
   // Vacate before filling: the database allows one active Primary at every moment.
   const ordered = [...changes.filter((c) => !becomesPrimary(c)), ...changes.filter(becomesPrimary)];
   const events: EventRow[] = [];
-  const event = (assignmentId: number, mentor: MentorRef, type: EventRow['type'], oldRole: MentorRole | null, newRole: MentorRole | null) =>
+  const event = (
+    assignmentId: number,
+    mentor: MentorRef,
+    type: EventRow['type'],
+    oldRole: MentorRole | null,
+    newRole: MentorRole | null,
+  ) =>
     events.push({
-      assignmentId, workletId: worklet.id, mentorId: mentor.id, mentorName: mentor.name, mentorEmail: mentor.email,
-      actorId: actor.id, actorName: actor.name, type, oldRole, newRole,
+      assignmentId,
+      workletId: worklet.id,
+      mentorId: mentor.id,
+      mentorName: mentor.name,
+      mentorEmail: mentor.email,
+      actorId: actor.id,
+      actorName: actor.name,
+      type,
+      oldRole,
+      newRole,
     });
 
   for (const change of ordered) {
     switch (change.kind) {
       case 'assign': {
         const created = await tx.mentorWorkletAssignment.create({
-          data: { workletId: worklet.id, mentorId: change.mentor.id, roleType: change.role, isActive: true, assignedById: actor.id },
+          data: {
+            workletId: worklet.id,
+            mentorId: change.mentor.id,
+            roleType: change.role,
+            isActive: true,
+            assignedById: actor.id,
+          },
           select: { id: true },
         });
         event(created.id, change.mentor, 'assigned', null, change.role);
@@ -137,7 +175,10 @@ export async function applyMentorChanges(tx: Tx, worklet: LockedWorklet, changes
         break;
       }
       case 'changeRole': {
-        await tx.mentorWorkletAssignment.update({ where: { id: change.assignment.id }, data: { roleType: change.role } });
+        await tx.mentorWorkletAssignment.update({
+          where: { id: change.assignment.id },
+          data: { roleType: change.role },
+        });
         event(change.assignment.id, change.assignment.mentor, 'role_changed', change.assignment.roleType, change.role);
         break;
       }

@@ -12,12 +12,23 @@ export const activeAssignmentSelect = {
 } satisfies Prisma.MentorWorkletAssignmentSelect;
 
 /** Primary first, then Secondary, then Collaborator (enum order), oldest first within a role. */
-export const mentorOrder = [{ roleType: 'asc' }, { assignedAt: 'asc' }, { id: 'asc' }] satisfies Prisma.MentorWorkletAssignmentOrderByWithRelationInput[];
+export const mentorOrder = [
+  { roleType: 'asc' },
+  { assignedAt: 'asc' },
+  { id: 'asc' },
+] satisfies Prisma.MentorWorkletAssignmentOrderByWithRelationInput[];
 
 export type ActiveAssignmentRow = Prisma.MentorWorkletAssignmentGetPayload<{ select: typeof activeAssignmentSelect }>;
 
 export function toWorkletMentor(row: ActiveAssignmentRow) {
-  return { assignmentId: row.id, mentorId: row.mentor.id, name: row.mentor.name, email: row.mentor.email, role: row.roleType, assignedAt: row.assignedAt };
+  return {
+    assignmentId: row.id,
+    mentorId: row.mentor.id,
+    name: row.mentor.name,
+    email: row.mentor.email,
+    role: row.roleType,
+    assignedAt: row.assignedAt,
+  };
 }
 
 export type WorkletMentor = ReturnType<typeof toWorkletMentor>;

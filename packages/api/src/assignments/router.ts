@@ -1,12 +1,21 @@
 import {
-  assignMentorInput, assignmentIdInput, changeAssignmentRoleInput, mentorIdInput, reactivateAssignmentInput, setWorkletMentorsInput,
+  assignMentorInput,
+  assignmentIdInput,
+  changeAssignmentRoleInput,
+  mentorIdInput,
+  reactivateAssignmentInput,
+  setWorkletMentorsInput,
 } from '@worklets/validators/assignments';
 import { workletIdInput } from '@worklets/validators/worklets';
 import { ensureSelfOrAdmin, notFound } from '../errors.ts';
 import { adminProcedure, authedProcedure, router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import {
-  assignMentor, changeAssignmentRole, deactivateAssignment, reactivateAssignment, setWorkletMentors,
+  assignMentor,
+  changeAssignmentRole,
+  deactivateAssignment,
+  reactivateAssignment,
+  setWorkletMentors,
 } from './assignment-writes.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from './mentor-select.ts';
 
@@ -15,7 +24,9 @@ export const assignmentsRouter = router({
   workletMentors: authedProcedure.input(workletIdInput).query(async ({ ctx, input }) => {
     const worklet = await ctx.db.worklet.findFirst({
       where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] },
-      select: { mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder } },
+      select: {
+        mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder },
+      },
     });
     if (!worklet) throw notFound('Worklet');
     return worklet.mentorAssignments.map(toWorkletMentor);
@@ -29,21 +40,38 @@ export const assignmentsRouter = router({
       select: {
         workletAssignments: {
           where: { isActive: true },
-          select: { id: true, roleType: true, assignedAt: true, worklet: { select: { id: true, title: true, status: true } } },
+          select: {
+            id: true,
+            roleType: true,
+            assignedAt: true,
+            worklet: { select: { id: true, title: true, status: true } },
+          },
           orderBy: [{ roleType: 'asc' }, { workletId: 'desc' }],
         },
       },
     });
     if (!mentor) throw notFound('Mentor');
     return mentor.workletAssignments.map((a) => ({
-      assignmentId: a.id, role: a.roleType, assignedAt: a.assignedAt,
-      workletId: a.worklet.id, title: a.worklet.title, status: a.worklet.status,
+      assignmentId: a.id,
+      role: a.roleType,
+      assignedAt: a.assignedAt,
+      workletId: a.worklet.id,
+      title: a.worklet.title,
+      status: a.worklet.status,
     }));
   }),
 
   assign: adminProcedure.input(assignMentorInput).mutation(({ ctx, input }) => assignMentor(ctx.db, input, ctx.user)),
-  setMentors: adminProcedure.input(setWorkletMentorsInput).mutation(({ ctx, input }) => setWorkletMentors(ctx.db, input, ctx.user)),
-  changeRole: adminProcedure.input(changeAssignmentRoleInput).mutation(({ ctx, input }) => changeAssignmentRole(ctx.db, input, ctx.user)),
-  deactivate: adminProcedure.input(assignmentIdInput).mutation(({ ctx, input }) => deactivateAssignment(ctx.db, input.assignmentId, ctx.user)),
-  reactivate: adminProcedure.input(reactivateAssignmentInput).mutation(({ ctx, input }) => reactivateAssignment(ctx.db, input, ctx.user)),
+  setMentors: adminProcedure
+    .input(setWorkletMentorsInput)
+    .mutation(({ ctx, input }) => setWorkletMentors(ctx.db, input, ctx.user)),
+  changeRole: adminProcedure
+    .input(changeAssignmentRoleInput)
+    .mutation(({ ctx, input }) => changeAssignmentRole(ctx.db, input, ctx.user)),
+  deactivate: adminProcedure
+    .input(assignmentIdInput)
+    .mutation(({ ctx, input }) => deactivateAssignment(ctx.db, input.assignmentId, ctx.user)),
+  reactivate: adminProcedure
+    .input(reactivateAssignmentInput)
+    .mutation(({ ctx, input }) => reactivateAssignment(ctx.db, input, ctx.user)),
 });

@@ -1,12 +1,17 @@
 import type { Prisma } from '@worklets/db';
 import { mentorHistoryInput, workletHistoryInput } from '@worklets/validators/assignments';
 import { ensureSelfOrAdmin, notFound } from '../errors.ts';
+import { toPage } from '../pagination.ts';
 import { router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import { eventSelect, toHistoryEntry } from './history-entry.ts';
-import { toPage } from '../pagination.ts';
 
-async function page(db: Prisma.TransactionClient, where: Prisma.AssignmentEventWhereInput, cursor: number | null | undefined, limit: number) {
+async function page(
+  db: Prisma.TransactionClient,
+  where: Prisma.AssignmentEventWhereInput,
+  cursor: number | null | undefined,
+  limit: number,
+) {
   const rows = await db.assignmentEvent.findMany({
     where: { AND: [where, ...(cursor ? [{ id: { lt: cursor } }] : [])] },
     orderBy: { id: 'desc' },
@@ -19,7 +24,10 @@ async function page(db: Prisma.TransactionClient, where: Prisma.AssignmentEventW
 export const historyRouter = router({
   /** Every change to a worklet's mentors, newest first: admins any worklet, mentors those they mentor. */
   forWorklet: staffProcedure.input(workletHistoryInput).query(async ({ ctx, input }) => {
-    const visible = await ctx.db.worklet.findFirst({ where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] }, select: { id: true } });
+    const visible = await ctx.db.worklet.findFirst({
+      where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] },
+      select: { id: true },
+    });
     if (!visible) throw notFound('Worklet');
     return page(ctx.db, { workletId: input.workletId }, input.cursor, input.limit);
   }),

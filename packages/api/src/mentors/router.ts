@@ -2,9 +2,9 @@ import type { Prisma } from '@worklets/db';
 import { mentorIdInput } from '@worklets/validators/assignments';
 import { listMentorsInput, searchMentorsInput } from '@worklets/validators/mentors';
 import { badRequest, notFound } from '../errors.ts';
+import { toPage } from '../pagination.ts';
 import { containsText } from '../search-text.ts';
 import { adminProcedure, router } from '../trpc.ts';
-import { toPage } from '../pagination.ts';
 
 function matching(text: string | undefined): Prisma.UserWhereInput {
   if (!text) return {};
@@ -26,7 +26,9 @@ export const mentorsRouter = router({
 
   /** Mentors with their number of active worklets, by name; keyset pagination on (name, id). */
   list: adminProcedure.input(listMentorsInput).query(async ({ ctx, input }) => {
-    const after = input.cursor ? await ctx.db.user.findUnique({ where: { id: input.cursor }, select: { id: true, name: true } }) : null;
+    const after = input.cursor
+      ? await ctx.db.user.findUnique({ where: { id: input.cursor }, select: { id: true, name: true } })
+      : null;
     if (input.cursor && !after) throw badRequest('This list changed: start again from the first page.');
     const rows = await ctx.db.user.findMany({
       where: {

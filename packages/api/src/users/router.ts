@@ -1,10 +1,16 @@
 import type { Prisma } from '@worklets/db';
-import { createUserInput, listUsersInput, setUserActiveInput, updateUserInput, userIdInput } from '@worklets/validators/users';
+import {
+  createUserInput,
+  listUsersInput,
+  setUserActiveInput,
+  updateUserInput,
+  userIdInput,
+} from '@worklets/validators/users';
 import { notFound } from '../errors.ts';
+import { toPage } from '../pagination.ts';
 import { containsText } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { setUserActive, updateUser, userSelect } from './user-writes.ts';
-import { toPage } from '../pagination.ts';
 
 export const usersRouter = router({
   /** The signed-in user. */
@@ -17,7 +23,12 @@ export const usersRouter = router({
       ...(input.search ? { OR: [{ name: containsText(input.search) }, { email: containsText(input.search) }] } : {}),
       ...(input.cursor ? { id: { gt: input.cursor } } : {}),
     };
-    const rows = await ctx.db.user.findMany({ where, select: userSelect, orderBy: { id: 'asc' }, take: input.limit + 1 });
+    const rows = await ctx.db.user.findMany({
+      where,
+      select: userSelect,
+      orderBy: { id: 'asc' },
+      take: input.limit + 1,
+    });
     return toPage(rows, input.limit, (user) => user);
   }),
 
@@ -27,7 +38,9 @@ export const usersRouter = router({
     return user;
   }),
 
-  create: adminProcedure.input(createUserInput).mutation(({ ctx, input }) => ctx.db.user.create({ data: input, select: userSelect })),
+  create: adminProcedure
+    .input(createUserInput)
+    .mutation(({ ctx, input }) => ctx.db.user.create({ data: input, select: userSelect })),
   update: adminProcedure.input(updateUserInput).mutation(async ({ ctx, input }) => {
     const user = await updateUser(ctx.db, input, ctx.user);
     ctx.onUserChanged(user.id);

@@ -6,48 +6,69 @@
  */
 import type { PrismaClient } from '@worklets/db';
 import type { UpdateUserInput } from '@worklets/validators/users';
-import type { Actor } from '../assignments/mentor-changes.ts';
+import type { Actor, Tx } from '../assignments/mentor-changes.ts';
 import { applyMentorChanges, lockWorkletForChange } from '../assignments/mentor-changes.ts';
 import { badRequest, conflict, notFound, retryOnConflict } from '../errors.ts';
-import type { Tx } from '../assignments/mentor-changes.ts';
 
-export const userSelect = { id: true, email: true, name: true, role: true, isActive: true, createdAt: true, updatedAt: true } as const;
+export const userSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  isActive: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 /** Locks the user row, so that assignments of this user cannot change meanwhile. */
 async function lockUser(tx: Tx, id: number) {
-  const rows = await tx.$queryRaw<{ id: number; role: string }[]>`SELECT id, role::text AS role FROM users WHERE id = ${id} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: number; role: string }[]
+  >`SELECT id, role::text AS role FROM users WHERE id = ${id} FOR UPDATE`;
   if (!rows[0]) throw notFound('User');
   return rows[0];
 }
 
 export async function updateUser(db: PrismaClient, input: UpdateUserInput, actor: Actor) {
   const { id, ...data } = input;
-  return retryOnConflict(() => db.$transaction(async (tx) => {
-    const user = await lockUser(tx, id);
-    if (id === actor.id && data.role && data.role !== 'admin') throw badRequest('You cannot remove your own admin role.');
-    if (user.role === 'mentor' && data.role && data.role !== 'mentor') {
-      const active = await tx.mentorWorkletAssignment.count({ where: { mentorId: id, isActive: true } });
-      if (active > 0) throw conflict(`This mentor still has ${active} active worklet${active === 1 ? '' : 's'}: deactivate those assignments first.`);
-    }
-    return tx.user.update({ where: { id }, data, select: userSelect });
-  }));
+  return retryOnConflict(() =>
+    db.$transaction(async (tx) => {
+      const user = await lockUser(tx, id);
+      if (id === actor.id && data.role && data.role !== 'admin')
+        throw badRequest('You cannot remove your own admin role.');
+      if (user.role === 'mentor' && data.role && data.role !== 'mentor') {
+        const active = await tx.mentorWorkletAssignment.count({ where: { mentorId: id, isActive: true } });
+        if (active > 0)
+          throw conflict(
+            `This mentor still has ${active} active worklet${active === 1 ? '' : 's'}: deactivate those assignments first.`,
+          );
+      }
+      return tx.user.update({ where: { id }, data, select: userSelect });
+    }),
+  );
 }
 
 export async function setUserActive(db: PrismaClient, id: number, isActive: boolean, actor: Actor) {
   if (id === actor.id && !isActive) throw badRequest('You cannot deactivate yourself.');
-  return retryOnConflict(() => db.$transaction(async (tx) => {
-    await lockUser(tx, id);
-    if (!isActive) {
-      const assignments = await tx.mentorWorkletAssignment.findMany({ where: { mentorId: id, isActive: true }, select: { workletId: true }, orderBy: { workletId: 'asc' } });
-      // Worklets are locked in id order, like every other writer, so two writers cannot deadlock.
-      for (const { workletId } of assignments) {
-        const worklet = await lockWorkletForChange(tx, workletId);
-        const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
-        if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor);
+  return retryOnConflict(() =>
+    db.$transaction(async (tx) => {
+      await lockUser(tx, id);
+      if (!isActive) {
+        const assignments = await tx.mentorWorkletAssignment.findMany({
+          where: { mentorId: id, isActive: true },
+          select: { workletId: true },
+          orderBy: { workletId: 'asc' },
+        });
+        // Worklets are locked in id order, like every other writer, so two writers cannot deadlock.
+        for (const { workletId } of assignments) {
+          const worklet = await lockWorkletForChange(tx, workletId);
+          const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
+          if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor);
+        }
+        // Signed out everywhere at once: their sessions are gone with the commit.
+        await tx.session.deleteMany({ where: { userId: id } });
       }
-      // Signed out everywhere at once: their sessions are gone with the commit.
-      await tx.session.deleteMany({ where: { userId: id } });
-    }
-    return tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
-  }));
+      return tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
+    }),
+  );
 }

@@ -5,11 +5,11 @@
  */
 import type { Prisma, PrismaClient } from '@worklets/db';
 import type { ListWorkletsInput } from '@worklets/validators/worklets';
-import type { SessionUser } from '../context.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
+import type { SessionUser } from '../context.ts';
+import { toPage } from '../pagination.ts';
 import { containsText } from '../search-text.ts';
 import { visibleWorklets } from './worklet-scope.ts';
-import { toPage } from '../pagination.ts';
 
 type Filters = Omit<ListWorkletsInput, 'cursor' | 'limit'>;
 
@@ -18,7 +18,8 @@ export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   if (input.status) where.push({ status: input.status });
   if (input.mentorId) where.push({ mentorAssignments: { some: { mentorId: input.mentorId, isActive: true } } });
   if (input.search) where.push({ title: containsText(input.search) });
-  if (input.coverage === 'needs_primary') where.push({ mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } });
+  if (input.coverage === 'needs_primary')
+    where.push({ mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } });
   if (input.coverage === 'no_mentors') where.push({ mentorAssignments: { none: { isActive: true } } });
   return where;
 }
@@ -51,7 +52,9 @@ export type WorkletCard = ReturnType<typeof toWorkletCard>;
 
 export async function listWorklets(db: PrismaClient, user: SessionUser, input: ListWorkletsInput & { limit: number }) {
   const rows = await db.worklet.findMany({
-    where: { AND: [visibleWorklets(user), ...workletFilters(input), ...(input.cursor ? [{ id: { lt: input.cursor } }] : [])] },
+    where: {
+      AND: [visibleWorklets(user), ...workletFilters(input), ...(input.cursor ? [{ id: { lt: input.cursor } }] : [])],
+    },
     orderBy: { id: 'desc' },
     take: input.limit + 1,
     select: workletCardSelect,

@@ -1,10 +1,15 @@
-import { createWorkletInput, listWorkletsInput, updateWorkletInput, workletIdInput } from '@worklets/validators/worklets';
+import {
+  createWorkletInput,
+  listWorkletsInput,
+  updateWorkletInput,
+  workletIdInput,
+} from '@worklets/validators/worklets';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
 import { notFound } from '../errors.ts';
 import { eventSelect, toHistoryEntry } from '../history/history-entry.ts';
+import { toPage } from '../pagination.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { listWorklets, workletFilters } from './list-worklets.ts';
-import { toPage } from '../pagination.ts';
 import { visibleWorklets } from './worklet-scope.ts';
 
 const historyPreview = 20;
@@ -30,9 +35,18 @@ export const workletsRouter = router({
     const worklet = await ctx.db.worklet.findFirst({
       where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] },
       select: {
-        id: true, title: true, description: true, status: true, createdAt: true, updatedAt: true,
+        id: true,
+        title: true,
+        description: true,
+        status: true,
+        createdAt: true,
+        updatedAt: true,
         primaryMentor: { select: { id: true, name: true, email: true } },
-        mentorAssignments: { where: staff ? {} : { isActive: true }, select: { ...activeAssignmentSelect, isActive: true }, orderBy: mentorOrder },
+        mentorAssignments: {
+          where: staff ? {} : { isActive: true },
+          select: { ...activeAssignmentSelect, isActive: true },
+          orderBy: mentorOrder,
+        },
         // The history and former mentors are for mentors and coordinators, not students.
         assignmentEvents: { select: eventSelect, orderBy: { id: 'desc' }, take: staff ? historyPreview + 1 : 0 },
       },
@@ -48,13 +62,19 @@ export const workletsRouter = router({
     };
   }),
 
-  create: adminProcedure.input(createWorkletInput).mutation(({ ctx, input }) =>
-    ctx.db.worklet.create({ data: input, select: { id: true, title: true, description: true, status: true } }),
-  ),
+  create: adminProcedure
+    .input(createWorkletInput)
+    .mutation(({ ctx, input }) =>
+      ctx.db.worklet.create({ data: input, select: { id: true, title: true, description: true, status: true } }),
+    ),
 
   update: adminProcedure.input(updateWorkletInput).mutation(async ({ ctx, input }) => {
     const { id, ...data } = input;
-    const updated = await ctx.db.worklet.updateManyAndReturn({ where: { id }, data, select: { id: true, title: true, description: true, status: true } });
+    const updated = await ctx.db.worklet.updateManyAndReturn({
+      where: { id },
+      data,
+      select: { id: true, title: true, description: true, status: true },
+    });
     if (!updated[0]) throw notFound('Worklet');
     return updated[0];
   }),

@@ -5,7 +5,14 @@
  */
 import { generateProgram, type Program } from './program.ts';
 
-export const demoSize = { admins: 3, mentors: 40, students: 150, worklets: 80, seed: 20260202, demoEmails: true } as const;
+export const demoSize = {
+  admins: 3,
+  mentors: 40,
+  students: 150,
+  worklets: 80,
+  seed: 20260202,
+  demoEmails: true,
+} as const;
 
 export function generateDemoProgram(): Program {
   return generateProgram(demoSize);

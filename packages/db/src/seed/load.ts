@@ -16,12 +16,17 @@ async function insertBatched<T>(db: Queryable, table: string, rows: T[], columns
   const sql = `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${params})`;
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
-    await db.query(sql, columns.map((c) => batch.map(c.value)));
+    await db.query(
+      sql,
+      columns.map((c) => batch.map(c.value)),
+    );
   }
 }
 
 export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
-  const result = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM worklets) AS n');
+  const result = await db.query<{ n: number }>(
+    'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM worklets) AS n',
+  );
   return Number(result.rows[0]?.n) === 0;
 }
 
@@ -70,7 +75,9 @@ export async function loadProgram(db: Queryable, program: Program): Promise<void
       { name: 'occurred_at', type: 'timestamptz', value: (e) => e.occurredAt },
     ]);
     for (const table of ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events']) {
-      await db.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`);
+      await db.query(
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`,
+      );
     }
     await db.query('COMMIT');
   } catch (error) {

@@ -5,7 +5,15 @@
  * database in a handful of batched statements (see load.ts).
  */
 import { Random } from './random.ts';
-import { contexts, descriptions, firstNames, lastNames, mentorCompanies, studentDomain, subjects } from './vocabulary.ts';
+import {
+  contexts,
+  descriptions,
+  firstNames,
+  lastNames,
+  mentorCompanies,
+  studentDomain,
+  subjects,
+} from './vocabulary.ts';
 
 export type Role = 'admin' | 'mentor' | 'student';
 export type MentorRole = 'Primary' | 'Secondary' | 'Collaborator';
@@ -13,13 +21,36 @@ export type WorkletStatus = 'draft' | 'active' | 'completed' | 'archived';
 export type EventType = 'assigned' | 'role_changed' | 'deactivated' | 'reactivated';
 
 export type UserRow = { id: number; email: string; name: string; role: Role; isActive: boolean; createdAt: Date };
-export type WorkletRow = { id: number; title: string; description: string; status: WorkletStatus; mentorId: number | null; createdAt: Date };
+export type WorkletRow = {
+  id: number;
+  title: string;
+  description: string;
+  status: WorkletStatus;
+  mentorId: number | null;
+  createdAt: Date;
+};
 export type AssignmentRow = {
-  id: number; mentorId: number; workletId: number; assignedAt: Date; roleType: MentorRole; isActive: boolean; assignedBy: number | null;
+  id: number;
+  mentorId: number;
+  workletId: number;
+  assignedAt: Date;
+  roleType: MentorRole;
+  isActive: boolean;
+  assignedBy: number | null;
 };
 export type EventRow = {
-  id: number; assignmentId: number; workletId: number; mentorId: number; mentorName: string; mentorEmail: string;
-  actorId: number | null; actorName: string | null; type: EventType; oldRole: MentorRole | null; newRole: MentorRole | null; occurredAt: Date;
+  id: number;
+  assignmentId: number;
+  workletId: number;
+  mentorId: number;
+  mentorName: string;
+  mentorEmail: string;
+  actorId: number | null;
+  actorName: string | null;
+  type: EventType;
+  oldRole: MentorRole | null;
+  newRole: MentorRole | null;
+  occurredAt: Date;
 };
 export type Program = { users: UserRow[]; worklets: WorkletRow[]; assignments: AssignmentRow[]; events: EventRow[] };
 
@@ -36,7 +67,11 @@ export type ProgramSize = {
 };
 
 /** Sign-in emails of the demo accounts (their passwords are set by packages/auth). */
-export const demoEmails = { admin: 'admin@worklets.example', mentor: 'mentor@worklets.example', student: 'student@worklets.example' } as const;
+export const demoEmails = {
+  admin: 'admin@worklets.example',
+  mentor: 'mentor@worklets.example',
+  student: 'student@worklets.example',
+} as const;
 
 /** All demo timestamps are relative to this day, so runs on any date produce the same data. */
 const programStart = Date.UTC(2026, 1, 2, 9, 0, 0);
@@ -54,7 +89,14 @@ export function generateProgram(size: ProgramSize): Program {
     for (let n = 2; usedEmails.has(email); n++) email = `${first}.${last}${n}@${domain(first, last)}`.toLowerCase();
     usedEmails.add(email);
     const id = users.length + 1;
-    users.push({ id, email, name: `${first} ${last}`, role, isActive: true, createdAt: new Date(programStart - rnd.int(30, 400) * day) });
+    users.push({
+      id,
+      email,
+      name: `${first} ${last}`,
+      role,
+      isActive: true,
+      createdAt: new Date(programStart - rnd.int(30, 400) * day),
+    });
     return id;
   };
   for (let i = 0; i < size.admins; i++) person('admin', () => 'worklets.example');
@@ -62,7 +104,9 @@ export function generateProgram(size: ProgramSize): Program {
   for (let i = 0; i < size.mentors; i++) mentorIds.push(person('mentor', () => rnd.pick(mentorCompanies)));
   for (let i = 0; i < size.students; i++) person('student', () => studentDomain);
   // A few mentors have left the program: deactivated, their history kept.
-  const leftMentors = new Set(rnd.sample(mentorIds.length, Math.floor(mentorIds.length * 0.05)).map((i) => mentorIds[i]!));
+  const leftMentors = new Set(
+    rnd.sample(mentorIds.length, Math.floor(mentorIds.length * 0.05)).map((i) => mentorIds[i]!),
+  );
   if (size.demoEmails) leftMentors.delete(mentorIds[0]!);
   for (const id of leftMentors) users[id - 1]!.isActive = false;
   const adminIds = users.filter((u) => u.role === 'admin').map((u) => u.id);
@@ -72,11 +116,28 @@ export function generateProgram(size: ProgramSize): Program {
   const assignments: AssignmentRow[] = [];
   const events: EventRow[] = [];
   const inactiveShare = size.inactiveShare ?? 0.1;
-  const event = (a: AssignmentRow, type: EventType, actorId: number | null, oldRole: MentorRole | null, newRole: MentorRole | null, at: Date) => {
+  const event = (
+    a: AssignmentRow,
+    type: EventType,
+    actorId: number | null,
+    oldRole: MentorRole | null,
+    newRole: MentorRole | null,
+    at: Date,
+  ) => {
     const mentor = userById(a.mentorId);
     events.push({
-      id: events.length + 1, assignmentId: a.id, workletId: a.workletId, mentorId: a.mentorId, mentorName: mentor.name,
-      mentorEmail: mentor.email, actorId, actorName: actorId ? userById(actorId).name : null, type, oldRole, newRole, occurredAt: at,
+      id: events.length + 1,
+      assignmentId: a.id,
+      workletId: a.workletId,
+      mentorId: a.mentorId,
+      mentorName: mentor.name,
+      mentorEmail: mentor.email,
+      actorId,
+      actorName: actorId ? userById(actorId).name : null,
+      type,
+      oldRole,
+      newRole,
+      occurredAt: at,
     });
   };
 
@@ -102,7 +163,15 @@ export function generateProgram(size: ProgramSize): Program {
       const actor = rnd.pick(adminIds);
       const role: MentorRole = index === 0 ? 'Primary' : rnd.chance(0.6) ? 'Secondary' : 'Collaborator';
       const assignedAt = new Date(createdAt.getTime() + rnd.int(1, 72) * 3_600_000);
-      const a: AssignmentRow = { id: assignments.length + 1, mentorId, workletId: w, assignedAt, roleType: role, isActive: true, assignedBy: actor };
+      const a: AssignmentRow = {
+        id: assignments.length + 1,
+        mentorId,
+        workletId: w,
+        assignedAt,
+        roleType: role,
+        isActive: true,
+        assignedBy: actor,
+      };
       assignments.push(a);
       mine.push(a);
       event(a, 'assigned', actor, null, role, assignedAt);

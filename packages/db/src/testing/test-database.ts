@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createPrismaClient, type ClientOptions, type Database } from '../client.ts';
+import { type ClientOptions, createPrismaClient, type Database } from '../client.ts';
 import { startEmbeddedPostgres } from '../embedded.ts';
 import { migrateDatabase } from '../migrate/migrations.ts';
 
@@ -24,7 +24,9 @@ export const testPostgresAdminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql
 export type TestDatabaseOptions = ClientOptions & { migrate?: boolean; kind?: TestDatabaseKind };
 
 /** Creates an empty database and returns its connection string and a function that removes it. */
-export async function createEmptyDatabase(kind: TestDatabaseKind = testDatabaseKind): Promise<{ connectionString: string; drop(): Promise<void> }> {
+export async function createEmptyDatabase(
+  kind: TestDatabaseKind = testDatabaseKind,
+): Promise<{ connectionString: string; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const embedded = await startEmbeddedPostgres();
     return { connectionString: embedded.connectionString, drop: () => embedded.stop() };
