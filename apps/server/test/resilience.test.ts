@@ -8,11 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPrismaClient, type Database, migrateDatabase } from '@worklets/db';
+import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readBody, startTestServer, type TestServer } from './test-server.ts';
 
@@ -28,17 +28,6 @@ async function pgTool(tool: string, args: string[]) {
     ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
     : [join(bin, tool), args];
   return run(file, argv, { timeout: 60_000 });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 let dir: string;
@@ -79,7 +68,7 @@ beforeAll(async () => {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  port = await freePort();
+  port = await getPort();
   await startCluster();
   await pgTool('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'worklets']);
   const url = `postgresql://postgres@127.0.0.1:${port}/worklets`;

@@ -1,32 +1,24 @@
 /**
- * Starts the production server (apps/server, NODE_ENV=production) on a free port with a
- * fresh embedded database in a temporary folder: migrations, demo data and demo accounts
- * as a new user gets them. Needs the web app built (apps/web/dist).
+ * Starts the production server the way `pnpm start` does (apps/server/start.sh: node
+ * dist/main.js, NODE_ENV=production) on a free port with a fresh embedded database in a
+ * temporary folder: migrations, demo data and demo accounts as a new user gets them.
+ * Needs both builds: `turbo run build` (apps/web/dist and apps/server/dist).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
 
 const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export type RunningServer = { url: string; log: () => string; stop(): Promise<void> };
 
 export async function startProductionServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  if (!existsSync(join(serverDir, 'dist/main.js'))) throw new Error('build the server first: turbo run build');
+  const port = await getPort();
   const dataDir = await mkdtemp(join(tmpdir(), 'worklets-e2e-'));
   const url = `http://localhost:${port}`;
   let output = '';
@@ -41,7 +33,7 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   };
   // The embedded database unless the caller names a server.
   if (!env.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(join(serverDir, 'start.sh'), {
     cwd: serverDir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
