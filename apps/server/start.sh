@@ -9,6 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export NODE_ENV="${NODE_ENV:-production}"
-if [ ! -t 0 ]; then exec node dist/main.js "$@"; fi
+# The node binary itself: pnpm's shim for the `node` devDependency (node_modules/.bin/node)
+# runs it as a child, so a signal sent to our pid would stop the shim and orphan the server.
+node=$(node -p process.execPath)
+if [ ! -t 0 ]; then exec "$node" dist/main.js "$@"; fi
 set -m
-node dist/main.js "$@"
+"$node" dist/main.js "$@"

@@ -1,6 +1,6 @@
 /**
  * The BASELINE of the benchmark: the least a server can do to answer the same requests.
- * `node:http` + a `pg` Pool + the hand-written SQL of baseline-sql.ts, no framework, no ORM,
+ * `node:http` + a `pg` Pool + the hand-written SQL below, no framework, no ORM,
  * no validation library. It serves the benchmarked procedures on the same URL shapes as
  * the Worklets tRPC API (so the load generators are shared) and answers with the same
  * JSON (the tRPC + superjson envelope, same fields, same order):
@@ -9,7 +9,6 @@
  *   GET  /api/trpc/assignments.mentorWorklets?input={"json":{"mentorId":6}}
  *   GET  /api/trpc/worklets.list?input={"json":{"limit":50,...}}
  *   POST /api/trpc/assignments.assign   body {"json":{"workletId":1,"mentorId":6,"role"?:"Secondary"}}
- *   GET  /healthz
  *   GET  /__stats   {"requests": n, "statements": n} since start (statements per request)
  *
  * NO AUTHENTICATION: every request is served as an admin (no session lookup, no Origin
@@ -20,26 +19,114 @@
  * BENCH_ACTOR_ID / BENCH_ACTOR_NAME (the user recorded as actor of assignments, default none).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import {
-  type CardFilters,
-  cardMentorsSql,
-  cardPageQuery,
-  demoteAssignmentSql,
-  insertAssignmentSql,
-  insertEventsSql,
-  lockWorkletSql,
-  mentorForAssignSql,
-  mentorWorkletsSql,
-  reactivateAssignmentSql,
-  syncLegacyMentorSql,
-  userExistsSql,
-  workletAssignmentsSql,
-  workletExistsSql,
-  workletMentorsSql,
-} from './baseline-sql.ts';
+
+// --- SQL: each read is one statement (plus an existence check when it finds nothing), a card page two.
+
+/** A worklet's active mentors, Primary first, oldest first within a role. */
+const workletMentorsSql = `
+  SELECT a.id AS "assignmentId", a.mentor_id AS "mentorId", u.name, u.email, a.role_type AS role, a.assigned_at AS "assignedAt"
+  FROM mentor_worklet_assignments a
+  JOIN users u ON u.id = a.mentor_id
+  WHERE a.worklet_id = $1 AND a.is_active
+  ORDER BY a.role_type, a.assigned_at, a.id`;
+
+const workletExistsSql = 'SELECT 1 FROM worklets WHERE id = $1';
+
+/** A mentor's active worklets with their role on each: by role, newest worklet first. */
+const mentorWorkletsSql = `
+  SELECT a.id AS "assignmentId", a.role_type AS role, a.assigned_at AS "assignedAt", w.id AS "workletId", w.title, w.status
+  FROM mentor_worklet_assignments a
+  JOIN worklets w ON w.id = a.worklet_id
+  WHERE a.mentor_id = $1 AND a.is_active
+  ORDER BY a.role_type, a.worklet_id DESC`;
+
+const userExistsSql = 'SELECT 1 FROM users WHERE id = $1';
+
+type CardFilters = {
+  status?: string | undefined;
+  mentorId?: number | undefined;
+  search?: string | undefined;
+  coverage?: 'all' | 'needs_primary' | 'no_mentors' | undefined;
+  cursor?: number | null | undefined;
+};
+
+/** The card page query (limit + 1 rows, newest first) for the given filters. */
+function cardPageQuery(filters: CardFilters, limit: number): { text: string; values: unknown[] } {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  if (filters.status) where.push(`w.status = ${param(filters.status)}::worklet_status`);
+  if (filters.mentorId) {
+    where.push(
+      `w.id IN (SELECT m.worklet_id FROM mentor_worklet_assignments m WHERE m.mentor_id = ${param(filters.mentorId)} AND m.is_active)`,
+    );
+  }
+  if (filters.search) where.push(`w.title ILIKE ${param(`%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (filters.coverage === 'needs_primary') {
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.role_type = 'Primary' AND p.is_active)`,
+    );
+  }
+  if (filters.coverage === 'no_mentors') {
+    where.push(`NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.is_active)`);
+  }
+  if (filters.cursor) where.push(`w.id < ${param(filters.cursor)}`);
+  const text = `
+  SELECT w.id, w.title, w.description, w.status, w.updated_at AS "updatedAt"
+  FROM worklets w
+  ${where.length ? `WHERE ${where.join('\n    AND ')}` : ''}
+  ORDER BY w.id DESC
+  LIMIT ${param(limit + 1)}`;
+  return { text, values };
+}
+
+/** The active mentors of the worklets of one card page, in one statement. */
+const cardMentorsSql = `
+  SELECT a.worklet_id AS "workletId", a.id AS "assignmentId", a.mentor_id AS "mentorId", u.name, u.email,
+         a.role_type AS role, a.assigned_at AS "assignedAt"
+  FROM mentor_worklet_assignments a
+  JOIN users u ON u.id = a.mentor_id
+  WHERE a.worklet_id = ANY($1::int[]) AND a.is_active
+  ORDER BY a.worklet_id, a.role_type, a.assigned_at, a.id`;
+
+// --- assign: one transaction, the worklet row locked first (same rules as the API) ---
+
+const lockWorkletSql = 'SELECT id, title, status FROM worklets WHERE id = $1 FOR UPDATE';
+
+const workletAssignmentsSql = `
+  SELECT a.id, a.mentor_id AS "mentorId", a.role_type AS "roleType", a.is_active AS "isActive", u.name, u.email
+  FROM mentor_worklet_assignments a
+  JOIN users u ON u.id = a.mentor_id
+  WHERE a.worklet_id = $1
+  ORDER BY a.id`;
+
+/** FOR SHARE: a concurrent deactivation or role change of the mentor waits (as in the API). */
+const mentorForAssignSql = 'SELECT id, name, email, role, is_active AS "isActive" FROM users WHERE id = $1 FOR SHARE';
+
+const insertAssignmentSql = `
+  INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active, assigned_by)
+  VALUES ($1, $2, $3::role_type, true, $4)
+  RETURNING id`;
+
+const reactivateAssignmentSql = `
+  UPDATE mentor_worklet_assignments SET is_active = true, role_type = $2::role_type, assigned_at = now(), assigned_by = $3
+  WHERE id = $1`;
+
+/** One statement for all events of the change (unnest of parallel arrays). */
+const insertEventsSql = `
+  INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name, type, old_role, new_role)
+  SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
+                       $8::assignment_event_type[], $9::role_type[], $10::role_type[])`;
+
+const syncLegacyMentorSql = `
+  UPDATE worklets SET mentor_id = (
+    SELECT mentor_id FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active
+  )
+  WHERE id = $1`;
 
 class HttpError extends Error {
   constructor(
@@ -51,16 +138,8 @@ class HttpError extends Error {
   }
 }
 
-const trpcCodes: Record<string, number> = {
-  BAD_REQUEST: -32600,
-  UNAUTHORIZED: -32001,
-  FORBIDDEN: -32003,
-  NOT_FOUND: -32004,
-  CONFLICT: -32009,
-  INTERNAL_SERVER_ERROR: -32603,
-  SERVICE_UNAVAILABLE: -32603,
-  METHOD_NOT_SUPPORTED: -32005,
-};
+/** tRPC's JSON-RPC codes of the errors the baseline sends (others: -32603). */
+const trpcCodes: Record<string, number> = { BAD_REQUEST: -32600, NOT_FOUND: -32004, CONFLICT: -32009 };
 
 function send(res: ServerResponse, status: number, body: string) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -75,15 +154,8 @@ function result(json: unknown, datePaths: string[]): string {
 }
 
 function errorBody(error: HttpError, path: string): string {
-  return JSON.stringify({
-    error: {
-      json: {
-        message: error.message,
-        code: trpcCodes[error.code] ?? -32603,
-        data: { code: error.code, httpStatus: error.status, path },
-      },
-    },
-  });
+  const data = { code: error.code, httpStatus: error.status, path };
+  return JSON.stringify({ error: { json: { message: error.message, code: trpcCodes[error.code] ?? -32603, data } } });
 }
 
 const badRequest = (message: string) => new HttpError(400, 'BAD_REQUEST', message);
@@ -109,7 +181,7 @@ type MentorJson = {
 };
 
 /** Counts every statement the pool's connections send (GET /__stats reports it, for statements per request). */
-export function countStatements(pool: pg.Pool): { statements: number } {
+function countStatements(pool: pg.Pool): { statements: number } {
   const stats = { statements: 0 };
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -121,11 +193,7 @@ export function countStatements(pool: pg.Pool): { statements: number } {
   return stats;
 }
 
-export function createBaseline(
-  pool: pg.Pool,
-  actor: { id: number | null; name: string | null },
-  stats = { statements: 0 },
-) {
+function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string | null }, stats = { statements: 0 }) {
   let requests = 0;
   async function workletMentors(input: Record<string, unknown>) {
     const workletId = id(input.workletId, 'workletId');
@@ -207,7 +275,6 @@ export function createBaseline(
     const workletId = id(input.workletId, 'workletId');
     const mentorId = id(input.mentorId, 'mentorId');
     if (input.role !== undefined && !roles.has(String(input.role))) throw badRequest('unknown role');
-    const replacePrimary = input.replacePrimary === true;
     const client = await pool.connect();
     let done = false;
     try {
@@ -244,23 +311,10 @@ export function createBaseline(
       const role = (input.role as string | undefined) ?? (primary ? 'Secondary' : 'Primary');
       // Events as parallel arrays: assignment, mentor id, name, email, type, old role, new role.
       const events: [number, number, string, string, string, string | null, string | null][] = [];
-      if (role === 'Primary' && primary && primary.mentorId !== mentorId) {
-        if (!replacePrimary) {
-          throw conflict(
-            `${primary.name} is already the Primary mentor of “${worklet.title}”. Replace the Primary to make ${mentor.name} Primary; ${primary.name} then becomes Secondary.`,
-          );
-        }
-        await client.query(demoteAssignmentSql, [primary.id]);
-        events.push([
-          primary.id,
-          primary.mentorId,
-          primary.name,
-          primary.email,
-          'role_changed',
-          'Primary',
-          'Secondary',
-        ]);
-      }
+      if (role === 'Primary' && primary && primary.mentorId !== mentorId)
+        throw conflict(
+          `${primary.name} is already the Primary mentor of “${worklet.title}”. Replace the Primary to make ${mentor.name} Primary; ${primary.name} then becomes Secondary.`,
+        );
       if (existing) {
         await client.query(reactivateAssignmentSql, [existing.id, role, actor.id]);
         events.push([existing.id, mentor.id, mentor.name, mentor.email, 'reactivated', null, role]);
@@ -309,36 +363,26 @@ export function createBaseline(
     'assignments.assign': assign,
   };
 
-  function readBody(req: IncomingMessage): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > 100_000) reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'Request body too large.'));
-        else chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   function parseInput(raw: string | null): Record<string, unknown> {
-    if (!raw) return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw badRequest('input is not JSON');
-    }
-    const json = (parsed as { json?: unknown })?.json;
+    const json = (() => {
+      try {
+        return raw ? (JSON.parse(raw) as { json?: unknown }).json : {};
+      } catch {
+        return null;
+      }
+    })();
     if (!json || typeof json !== 'object') throw badRequest('input must be {"json": {...}}');
     return json as Record<string, unknown>;
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
-    if (url === '/healthz') return send(res, 200, '{"ok":true}');
     if (url === '/__stats') return send(res, 200, JSON.stringify({ requests, statements: stats.statements }));
     requests++;
     const q = url.indexOf('?');
@@ -358,21 +402,9 @@ export function createBaseline(
       const message = (error as Error)?.message ?? String(error);
       console.error(`baseline error ${req.method} ${pathname}: ${message}`);
       const unavailable = /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated/i.test(message);
-      const status = unavailable ? 503 : 500;
-      if (!res.headersSent) {
-        send(
-          res,
-          status,
-          errorBody(
-            new HttpError(
-              status,
-              unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
-              'Internal server error',
-            ),
-            path,
-          ),
-        );
-      } else res.end();
+      const [status, code] = unavailable ? [503, 'SERVICE_UNAVAILABLE'] : [500, 'INTERNAL_SERVER_ERROR'];
+      if (res.headersSent) res.end();
+      else send(res, status, errorBody(new HttpError(status, code, 'Internal server error'), path));
     }
   };
 }
@@ -412,9 +444,7 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  main().catch((error: unknown) => {
-    console.error(`error: ${(error as Error)?.message ?? String(error)}`);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  console.error(`error: ${(error as Error)?.message ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,8 +1,7 @@
 /**
- * The workloads: each a generator of random API calls over the dataset, used three ways:
+ * The workloads: each a generator of random API calls over the dataset, used two ways:
  * as HTTP requests for autocannon (the same URL shapes for the Worklets server and the
- * baseline), as in-process `createCaller` calls for counting SQL statements, and as
- * sample calls for EXPLAIN.
+ * baseline) and as in-process `createCaller` calls for counting SQL statements.
  */
 import { type DatasetFacts, pairKey } from './dataset.ts';
 
@@ -14,17 +13,8 @@ export type Call = {
   expectConflict?: boolean;
 };
 
-export type WorkloadName =
-  | 'worklet-mentors'
-  | 'mentor-worklets'
-  | 'cards'
-  | 'cards-needs-primary'
-  | 'cards-by-mentor'
-  | 'assign'
-  | 'mixed';
-
 export type Workload = {
-  name: WorkloadName;
+  name: string;
   title: string;
   kind: 'read' | 'write' | 'mixed';
   /** Card pages: the "<= 3 statements, p50 < 20 ms" target applies. */
@@ -48,38 +38,26 @@ export function seededRandom(seed: number): () => number {
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
 const between = (min: number, max: number, random: () => number) => min + Math.floor(random() * (max - min + 1));
 
-export const pageSize = 50;
+const pageSize = 50;
 
 /** A quarter of the requests ask for the first page, the others continue from a random id. */
 function cursor(facts: DatasetFacts, random: () => number): number | undefined {
   return random() < 0.25 ? undefined : between(pageSize + 1, facts.workletCount, random);
 }
 
-const workletMentors = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'assignments.workletMentors',
+type Draw = (facts: DatasetFacts, random: () => number) => Call;
+const query = (procedure: Call['procedure'], input: Record<string, unknown>): Call => ({
+  procedure,
   type: 'query',
-  input: { workletId: between(1, facts.workletCount, random) },
+  input,
 });
-const mentorWorklets = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'assignments.mentorWorklets',
-  type: 'query',
-  input: { mentorId: pick(facts.mentorIds, random) },
-});
-const cards = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list',
-  type: 'query',
-  input: { limit: pageSize, cursor: cursor(facts, random) },
-});
-const cardsNeedsPrimary = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list',
-  type: 'query',
-  input: { limit: pageSize, status: 'active', coverage: 'needs_primary', cursor: cursor(facts, random) },
-});
-const cardsByMentor = (facts: DatasetFacts, random: () => number): Call => ({
-  procedure: 'worklets.list',
-  type: 'query',
-  input: { limit: pageSize, mentorId: pick(facts.activeMentorIds, random) },
-});
+const workletMentors: Draw = (f, r) =>
+  query('assignments.workletMentors', { workletId: between(1, f.workletCount, r) });
+const mentorWorklets: Draw = (f, r) => query('assignments.mentorWorklets', { mentorId: pick(f.mentorIds, r) });
+const cards: Draw = (f, r) => query('worklets.list', { limit: pageSize, cursor: cursor(f, r) });
+const cardsNeedsPrimary: Draw = (f, r) =>
+  query('worklets.list', { limit: pageSize, status: 'active', coverage: 'needs_primary', cursor: cursor(f, r) });
+const cardsByMentor: Draw = (f, r) => query('worklets.list', { limit: pageSize, mentorId: pick(f.activeMentorIds, r) });
 
 /**
  * Assign: one call in five re-assigns an active seeded pair (must be 409 CONFLICT); the
@@ -118,41 +96,24 @@ function assignGenerator(facts: DatasetFacts, random: () => number): () => Call 
 const reads = [workletMentors, mentorWorklets, cards, cardsNeedsPrimary, cardsByMentor];
 
 const single =
-  (draw: (facts: DatasetFacts, random: () => number) => Call) =>
+  (draw: Draw) =>
   (facts: DatasetFacts, random: () => number = Math.random) =>
   () =>
     draw(facts, random);
+const read = (name: string, title: string, draw: Draw, cardPage = true): Workload => ({
+  name,
+  title,
+  kind: 'read',
+  cardPage,
+  generator: single(draw),
+});
 
 export const workloads: Workload[] = [
-  {
-    name: 'worklet-mentors',
-    title: "a worklet's active mentors",
-    kind: 'read',
-    cardPage: false,
-    generator: single(workletMentors),
-  },
-  {
-    name: 'mentor-worklets',
-    title: "a mentor's active worklets",
-    kind: 'read',
-    cardPage: false,
-    generator: single(mentorWorklets),
-  },
-  { name: 'cards', title: 'card page of 50, no filter', kind: 'read', cardPage: true, generator: single(cards) },
-  {
-    name: 'cards-needs-primary',
-    title: 'card page of 50, status=active & needs_primary',
-    kind: 'read',
-    cardPage: true,
-    generator: single(cardsNeedsPrimary),
-  },
-  {
-    name: 'cards-by-mentor',
-    title: 'card page of 50, mentorId filter',
-    kind: 'read',
-    cardPage: true,
-    generator: single(cardsByMentor),
-  },
+  read('worklet-mentors', "a worklet's active mentors", workletMentors, false),
+  read('mentor-worklets', "a mentor's active worklets", mentorWorklets, false),
+  read('cards', 'card page of 50, no filter', cards),
+  read('cards-needs-primary', 'card page of 50, status=active & needs_primary', cardsNeedsPrimary),
+  read('cards-by-mentor', 'card page of 50, mentorId filter', cardsByMentor),
   {
     name: 'assign',
     title: 'assign a mentor (20% duplicates)',
@@ -172,10 +133,8 @@ export const workloads: Workload[] = [
   },
 ];
 
-export type HttpRequest = { method: 'GET' | 'POST'; path: string; body?: string };
-
 /** The tRPC URL shape (superjson wraps the input in {"json": ...}). */
-export function toHttp(call: Call): HttpRequest {
+export function toHttp(call: Call): { method: 'GET' | 'POST'; path: string; body?: string } {
   const input = JSON.stringify({ json: call.input });
   if (call.type === 'query')
     return { method: 'GET', path: `/api/trpc/${call.procedure}?input=${encodeURIComponent(input)}` };
