@@ -21,7 +21,7 @@ export type DatasetSize = Required<Pick<ProgramSize, 'admins' | 'mentors' | 'stu
 export const fullSize: DatasetSize = { admins: 5, mentors: 5000, students: 20000, worklets: 50000 };
 export const quickSize: DatasetSize = { admins: 5, mentors: 200, students: 800, worklets: 2000 };
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 type SeededMax = { users: number; worklets: number; assignments: number; events: number };
 

@@ -27,7 +27,7 @@ export function inputParsers(path: string): { parse(value: unknown): unknown }[]
   return all[path]!._def.inputs;
 }
 
-export function callerFor(db: TestDatabase, user: SessionUser | null) {
+function callerFor(db: TestDatabase, user: SessionUser | null) {
   return createCaller(createContextInner({ db: db.prisma, user }));
 }
 

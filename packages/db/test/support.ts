@@ -14,7 +14,7 @@ export const databaseTestTimeouts = { testTimeout: 60_000, hookTimeout: 120_000 
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
-export const appTables = ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events'] as const;
+const appTables = ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events'] as const;
 export type AppTable = (typeof appTables)[number];
 
 /** Empties every application table and restarts the id sequences at 1. */

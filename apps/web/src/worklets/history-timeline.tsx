@@ -5,7 +5,7 @@ import { formatDateTime } from '../lib/roles.tsx';
 
 export type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
 
-export function describeEvent(e: HistoryEntry): string {
+function describeEvent(e: HistoryEntry): string {
   switch (e.type) {
     case 'assigned':
       return `${e.mentorName} assigned as ${e.newRole}`;

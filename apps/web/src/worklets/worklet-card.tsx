@@ -6,7 +6,7 @@ import { RoleBadge, StatusBadge } from '../lib/roles.tsx';
 export type WorkletCardData = RouterOutputs['worklets']['list']['items'][number];
 
 /** Open worklets (draft, active) without mentors or without a Primary stand out; finished ones do not. */
-export function coverageOf(
+function coverageOf(
   worklet: Pick<WorkletCardData, 'mentors' | 'hasPrimary' | 'status'>,
 ): 'ok' | 'needs-primary' | 'no-mentors' {
   if (worklet.status === 'completed' || worklet.status === 'archived') return 'ok';
