@@ -6,12 +6,10 @@
 
 import { createTRPCReact, httpBatchLink } from '@trpc/react-query';
 import type { AppRouter } from '@worklets/api';
+import { maxBatchSize } from '@worklets/validators/limits';
 import superjson from 'superjson';
 
 export const trpc = createTRPCReact<AppRouter>();
-
-/** Must equal the server's maxBatchSize (apps/server/src/config.ts). */
-export const maxBatchSize = 10;
 
 export function createApiClient() {
   return trpc.createClient({

@@ -11,6 +11,7 @@
  *   cover the API and sign-in alike and answer 429 with a standard Retry-After.
  */
 import type { PrismaClient } from '@worklets/db';
+import { userRoles } from '@worklets/validators/users';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 
@@ -46,7 +47,7 @@ export function createAuth(options: AuthOptions) {
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {
       additionalFields: {
-        role: { type: ['admin', 'mentor', 'student'], required: false, defaultValue: 'student', input: false },
+        role: { type: [...userRoles], required: false, defaultValue: 'student', input: false },
         isActive: { type: 'boolean', required: false, defaultValue: true, input: false },
       },
     },

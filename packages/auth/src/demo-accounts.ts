@@ -3,15 +3,11 @@
  * admin@, mentor@ and student@worklets.example, all with the password below.
  * Set when the server loads the demo program into an empty database.
  */
-import type { PrismaClient } from '@worklets/db';
+import { demoEmails, type PrismaClient } from '@worklets/db';
 import { hashPassword } from 'better-auth/crypto';
 
 export const demoPassword = 'worklets-demo';
-export const demoAccountEmails = [
-  'admin@worklets.example',
-  'mentor@worklets.example',
-  'student@worklets.example',
-] as const;
+const demoAccountEmails = Object.values(demoEmails);
 
 export async function setDemoPasswords(prisma: PrismaClient): Promise<number> {
   const users = await prisma.user.findMany({ where: { email: { in: [...demoAccountEmails] } }, select: { id: true } });

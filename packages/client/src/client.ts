@@ -12,6 +12,7 @@
 
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@worklets/api';
+import { maxBatchSize } from '@worklets/validators/limits';
 import superjson from 'superjson';
 
 export type WorkletsClientOptions = {
@@ -21,9 +22,6 @@ export type WorkletsClientOptions = {
   password?: string;
   fetch?: typeof fetch;
 };
-
-/** The same batch size as the server's `maxBatchSize`. */
-export const maxBatchSize = 10;
 
 export class SignInError extends Error {}
 

@@ -8,3 +8,4 @@ export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export { AssignmentEventType, MentorRole, UserRole, WorkletStatus } from './generated/prisma/enums.ts';
 export { type BackfillResult, backfillLegacyMentors } from './legacy/backfill-legacy.ts';
 export { migrateDatabase } from './migrate/migrations.ts';
+export { demoEmails } from './seed/program.ts';

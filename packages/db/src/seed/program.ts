@@ -4,6 +4,14 @@
  * sizes differ. Rows carry explicit ids, so a generated program loads into an empty
  * database in a handful of batched statements (see load.ts).
  */
+
+// The enums of prisma/schema.prisma, as Prisma generates them.
+import type {
+  AssignmentEventType as EventType,
+  MentorRole,
+  UserRole as Role,
+  WorkletStatus,
+} from '../generated/prisma/enums.ts';
 import { Random } from './random.ts';
 import {
   contexts,
@@ -14,11 +22,6 @@ import {
   studentDomain,
   subjects,
 } from './vocabulary.ts';
-
-export type Role = 'admin' | 'mentor' | 'student';
-export type MentorRole = 'Primary' | 'Secondary' | 'Collaborator';
-export type WorkletStatus = 'draft' | 'active' | 'completed' | 'archived';
-export type EventType = 'assigned' | 'role_changed' | 'deactivated' | 'reactivated';
 
 export type UserRow = { id: number; email: string; name: string; role: Role; isActive: boolean; createdAt: Date };
 export type WorkletRow = {
