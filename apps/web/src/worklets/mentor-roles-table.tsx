@@ -1,8 +1,11 @@
-import { Button, Group, Select, Table, Text } from '@mantine/core';
+import { Button, Group, Select, Text } from '@mantine/core';
 import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
 
-/** The selected mentors with a role each, Make Primary and Remove; Primary first. */
+/**
+ * The selected mentors with a role each, Make Primary and Remove; Primary first. A list of
+ * rows that wrap, so at phone width every action stays on screen.
+ */
 export function MentorRolesTable({
   members,
   onChange,
@@ -11,61 +14,44 @@ export function MentorRolesTable({
   onChange: (members: SetMember[]) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={360}>
-      <Table verticalSpacing="xs" aria-label="Roles of the selected mentors">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Mentor</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>
-              <span className="sr-only">Actions</span>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sortMembers(members).map((m) => (
-            <Table.Tr key={m.mentorId}>
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {m.name}
-                </Text>
-                <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                  {m.email}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Select
-                  aria-label={`Role of ${m.name}`}
-                  data={[...mentorRoles]}
-                  value={m.role}
-                  allowDeselect={false}
-                  onChange={(role) => role && onChange(setRole(members, m.mentorId, role as MentorRole))}
-                  w={140}
-                  size="xs"
-                />
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4} justify="flex-end">
-                  {m.role !== 'Primary' && (
-                    <Button size="xs" variant="light" onClick={() => onChange(setRole(members, m.mentorId, 'Primary'))}>
-                      Make Primary
-                    </Button>
-                  )}
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    color="red"
-                    onClick={() => onChange(removeMember(members, m.mentorId))}
-                    aria-label={`Remove ${m.name}`}
-                  >
-                    Remove
-                  </Button>
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ul aria-label="Roles of the selected mentors" className="mentor-roles">
+      {sortMembers(members).map((m) => (
+        <Group component="li" key={m.mentorId} gap="xs" wrap="wrap" className="mentor-roles-row" aria-label={m.name}>
+          <div style={{ flex: '1 1 12rem', minWidth: 0 }}>
+            <Text size="sm" fw={500}>
+              {m.name}
+            </Text>
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+              {m.email}
+            </Text>
+          </div>
+          <Select
+            aria-label={`Role of ${m.name}`}
+            data={[...mentorRoles]}
+            value={m.role}
+            allowDeselect={false}
+            onChange={(role) => role && onChange(setRole(members, m.mentorId, role as MentorRole))}
+            w={140}
+            size="xs"
+          />
+          <Group gap={4} justify="flex-end" style={{ flex: '0 0 auto' }}>
+            {m.role !== 'Primary' && (
+              <Button size="xs" variant="light" onClick={() => onChange(setRole(members, m.mentorId, 'Primary'))}>
+                Make Primary
+              </Button>
+            )}
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              onClick={() => onChange(removeMember(members, m.mentorId))}
+              aria-label={`Remove ${m.name}`}
+            >
+              Remove
+            </Button>
+          </Group>
+        </Group>
+      ))}
+    </ul>
   );
 }
