@@ -68,10 +68,7 @@ describe('dashboard', () => {
     const [first, second] = mentors as [{ id: number; name: string }, { id: number; name: string }];
     await expect.poll(() => page.getByRole('combobox', { name: `Role of ${first.name}` }).inputValue()).toBe('Primary');
     expect(await page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue()).toBe('Secondary');
-    await page
-      .getByRole('listitem', { name: second.name })
-      .getByRole('button', { name: 'Make Primary' })
-      .click();
+    await page.getByRole('listitem', { name: second.name }).getByRole('button', { name: 'Make Primary' }).click();
     await expect
       .poll(() => page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue())
       .toBe('Primary');

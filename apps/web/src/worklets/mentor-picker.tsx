@@ -1,7 +1,7 @@
 import { MultiSelect, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { maxMentorsPerWorklet } from '@worklets/validators/assignments';
-import { useState } from 'react';
+import { type Ref, useState } from 'react';
 import { trpc } from '../trpc.ts';
 import { addMembers, type SetMember } from './mentor-set.ts';
 
@@ -10,10 +10,12 @@ export function MentorPicker({
   members,
   onChange,
   disabled,
+  inputRef,
 }: {
   members: SetMember[];
   onChange: (members: SetMember[]) => void;
   disabled: boolean;
+  inputRef: Ref<HTMLInputElement>;
 }) {
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search, 200);
@@ -34,6 +36,7 @@ export function MentorPicker({
 
   return (
     <MultiSelect
+      ref={inputRef}
       label="Assigned mentors"
       description="Type a name or email to search mentors; selected mentors are assigned to this worklet."
       placeholder={members.length ? 'Add another mentor' : 'Search mentors'}

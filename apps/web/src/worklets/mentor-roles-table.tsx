@@ -1,5 +1,6 @@
 import { Button, Group, Select, Text } from '@mantine/core';
 import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
+import { useRef } from 'react';
 import { removeMember, type SetMember, setRole, sortMembers } from './mentor-set.ts';
 
 /**
@@ -9,10 +10,19 @@ import { removeMember, type SetMember, setRole, sortMembers } from './mentor-set
 export function MentorRolesTable({
   members,
   onChange,
+  onRemoved,
 }: {
   members: SetMember[];
   onChange: (members: SetMember[]) => void;
+  /** Called after a row is removed, to move the keyboard focus somewhere sensible. */
+  onRemoved: () => void;
 }) {
+  const roleSelects = useRef(new Map<number, HTMLInputElement>());
+  // "Make Primary" disappears once clicked: the focus moves to that mentor's role instead.
+  function makePrimary(mentorId: number) {
+    onChange(setRole(members, mentorId, 'Primary'));
+    requestAnimationFrame(() => roleSelects.current.get(mentorId)?.focus());
+  }
   return (
     <ul aria-label="Roles of the selected mentors" className="mentor-roles">
       {sortMembers(members).map((m) => (
@@ -26,6 +36,10 @@ export function MentorRolesTable({
             </Text>
           </div>
           <Select
+            ref={(el) => {
+              if (el) roleSelects.current.set(m.mentorId, el);
+              else roleSelects.current.delete(m.mentorId);
+            }}
             aria-label={`Role of ${m.name}`}
             data={[...mentorRoles]}
             value={m.role}
@@ -36,7 +50,7 @@ export function MentorRolesTable({
           />
           <Group gap={4} justify="flex-end" style={{ flex: '0 0 auto' }}>
             {m.role !== 'Primary' && (
-              <Button size="xs" variant="light" onClick={() => onChange(setRole(members, m.mentorId, 'Primary'))}>
+              <Button size="xs" variant="light" onClick={() => makePrimary(m.mentorId)}>
                 Make Primary
               </Button>
             )}
@@ -44,7 +58,10 @@ export function MentorRolesTable({
               size="xs"
               variant="subtle"
               color="red"
-              onClick={() => onChange(removeMember(members, m.mentorId))}
+              onClick={() => {
+                onChange(removeMember(members, m.mentorId));
+                onRemoved();
+              }}
               aria-label={`Remove ${m.name}`}
             >
               Remove
