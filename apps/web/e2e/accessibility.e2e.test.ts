@@ -86,9 +86,26 @@ describe('accessibility (axe-core, CSP on)', () => {
             await page.getByRole('dialog', { name: 'New user' }).waitFor();
           },
         },
+        {
+          name: `a11y-deactivate-user${suffix}`,
+          open: async () => {
+            await go(page, '/users?', 'Users')();
+            await page
+              .getByRole('button', { name: /^Deactivate / })
+              .first()
+              .click();
+            await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).waitFor();
+          },
+        },
         { name: `a11y-not-found${suffix}`, open: go(page, '/no-such-page', 'Page not found') },
       ]);
       expect(found).toEqual([]);
+      // Every action of a table row is on screen, without sideways scrolling.
+      await go(page, '/users', 'Users')();
+      const lastButton = page.getByRole('table', { name: 'Users' }).getByRole('button').last();
+      const box = await lastButton.boundingBox();
+      expect(box && box.x + box.width).toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await page.close();
     });
   }
