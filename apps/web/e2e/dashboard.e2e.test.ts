@@ -190,7 +190,7 @@ describe('dashboard', () => {
     const tabA = await context.newPage();
     const errors = watchErrors(tabA);
     await signIn(tabA, server.url, 'admin@worklets.example');
-    await tabA.getByRole('heading', { name: 'Worklets' }).first().waitFor();
+    await tabA.getByRole('navigation', { name: 'Main navigation' }).waitFor();
     const tabB = await context.newPage();
     for (const tab of [tabA, tabB]) {
       await tab.goto(`${server.url}/worklets/${created.id}`);
@@ -239,6 +239,7 @@ describe('dashboard', () => {
   it('creates one worklet however often Create is clicked or Enter pressed', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, server.url, 'admin@worklets.example');
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
     const titles = ['Double click: solar forecasting (e2e)', 'Double enter: soil moisture maps (e2e)'];
     for (const [i, name] of titles.entries()) {
       await page.getByRole('button', { name: 'New worklet' }).click();

@@ -37,6 +37,8 @@ export function MentorPicker({
   return (
     <MultiSelect
       ref={inputRef}
+      // Focus comes back here after Save or Remove: the list opens on typing or a click, not on focus.
+      openOnFocus={false}
       label="Assigned mentors"
       description="Type a name or email to search mentors; selected mentors are assigned to this worklet."
       placeholder={members.length ? 'Add another mentor' : 'Search mentors'}

@@ -79,15 +79,25 @@ describe('rebasing unsaved changes onto a newer saved set', () => {
     expect(diffMembers(theirs, rebased).map(describeChange)).toEqual(['Add Bob Okafor as Secondary']);
   });
 
-  it('makes my new Primary demote whoever is Primary now', () => {
-    const mine = diffMembers(saved, setRole(addMembers(saved, [bob]), bob.mentorId, 'Primary'));
+  it('makes a mentor I promoted Primary demote whoever is Primary now', () => {
+    const two = [...saved, { ...bob, role: 'Secondary' as const }];
+    const mine = diffMembers(two, setRole(two, bob.mentorId, 'Primary'));
     const theirs = [
       { ...ada, role: 'Secondary' as const },
+      { ...bob, role: 'Secondary' as const },
       { ...cy, role: 'Primary' as const },
     ];
     const rebased = rebaseMembers(theirs, mine);
     expect(primaryOf(rebased)?.mentorId).toBe(bob.mentorId);
     expect(rebased.filter((m) => m.role === 'Primary')).toHaveLength(1);
+  });
+
+  it('adds a mentor I added as Primary as Secondary when someone else set a Primary meanwhile', () => {
+    const mine = diffMembers([], addMembers([], [bob]));
+    expect(mine.map(describeChange)).toEqual(['Add Bob Okafor as Primary']);
+    const rebased = rebaseMembers(saved, mine);
+    expect(diffMembers(saved, rebased).map(describeChange)).toEqual(['Add Bob Okafor as Secondary']);
+    expect(rebaseMembers([], mine).map((m) => m.role)).toEqual(['Primary']);
   });
 
   it('drops a role change for a mentor who was removed meanwhile, and a removal already done', () => {

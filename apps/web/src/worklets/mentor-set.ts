@@ -73,8 +73,10 @@ export function describeChange(change: SetChange): string {
 /**
  * Applies changes made against an older saved set to the current saved set, after someone
  * else saved in between: removals of mentors who are gone already and additions of mentors
- * who are there already fall away; role changes apply to whoever is still there. A Primary
- * taken over from the edit demotes the current Primary, as `setRole` does.
+ * who are there already fall away; role changes apply to whoever is still there (a role
+ * change to Primary demotes the current Primary, as `setRole` does). An addition never
+ * displaces a Primary someone else has set meanwhile: it joins as Primary only when the
+ * current set has none, else as Secondary, and the user sees that before saving.
  */
 export function rebaseMembers(current: SetMember[], changes: SetChange[]): SetMember[] {
   let next = [...current];
@@ -86,7 +88,12 @@ export function rebaseMembers(current: SetMember[], changes: SetChange[]): SetMe
     }
     // A role change for a mentor someone else removed meanwhile falls away too.
     if (change.kind === 'role' && !present) continue;
-    if (!present) next = [...next, { ...change.member, role: 'Secondary' }];
+    if (change.kind === 'add') {
+      if (present) continue;
+      const role = change.member.role === 'Primary' && primaryOf(next) ? 'Secondary' : change.member.role;
+      next = [...next, { ...change.member, role }];
+      continue;
+    }
     next = setRole(next, change.member.mentorId, change.member.role);
   }
   return next;

@@ -42,7 +42,9 @@ export function useMentorSetDraft(workletId: number, saved: SetMember[], version
       const count = `${result.changes} change${result.changes === 1 ? '' : 's'}`;
       notifications.show({ color: 'green', title: 'Mentors saved', message: `${count} recorded in the history.` });
       return true;
-    } catch {
+    } catch (error) {
+      // Refused as stale: the history on screen catches up with what the others did.
+      if (staleWrite(error)) await utils.worklets.byId.invalidate({ workletId });
       return false;
     }
   }
