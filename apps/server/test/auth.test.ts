@@ -114,7 +114,9 @@ describe('sign-in', () => {
       role: 'mentor',
     });
     // A write goes through the origin check too (the client sends our Origin): FORBIDDEN is the API's answer, not the host's 403 page.
-    const error = await client.api.worklets.create.mutate({ title: 'Not allowed' }).catch((e: unknown) => e);
+    const error = await client.api.worklets.create
+      .mutate({ title: 'Not allowed', idempotencyKey: '6f1c1a8e-3c1b-4d2e-9f00-000000000003' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as InstanceType<typeof TRPCClientError>).data?.code).toBe('FORBIDDEN');
 

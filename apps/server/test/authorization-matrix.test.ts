@@ -58,13 +58,19 @@ const table: Record<string, Row> = {
   'worklets.list': { type: 'query', input: () => ({ limit: 5 }), expect: signedIn },
   'worklets.coverage': { type: 'query', input: () => undefined, expect: signedIn },
   'worklets.byId': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: signedIn },
-  'worklets.create': { type: 'mutation', input: () => ({ title: 'Matrix worklet' }), expect: adminOnly },
+  'worklets.create': {
+    type: 'mutation',
+    input: () => ({ title: 'Matrix worklet', idempotencyKey: '0b7a4f2e-8d4c-4a8e-9c51-5d1f00000001' }),
+    expect: adminOnly,
+  },
   'worklets.update': {
     type: 'mutation',
-    input: (i) => ({ id: i.worklet, description: 'Updated by the matrix' }),
+    input: (i) => ({ id: i.worklet, expectedVersion: 1, description: 'Updated by the matrix' }),
     expect: adminOnly,
   },
   'worklets.archive': { type: 'mutation', input: (i) => ({ workletId: i.archiveWorklet }), expect: adminOnly },
+  // The sample worklet has history: an admin's delete is a CONFLICT (allowed, refused by the rule).
+  'worklets.delete': { type: 'mutation', input: (i) => ({ workletId: i.worklet }), expect: adminOnly },
 
   'assignments.workletMentors': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: signedIn },
   'assignments.mentorWorklets': { type: 'query', input: (i) => ({ mentorId: i.mentor }), expect: staff },
@@ -75,7 +81,7 @@ const table: Record<string, Row> = {
   },
   'assignments.setMentors': {
     type: 'mutation',
-    input: (i) => ({ workletId: i.worklet, mentors: [{ mentorId: i.mentor, role: 'Primary' }] }),
+    input: (i) => ({ workletId: i.worklet, expectedVersion: 1, mentors: [{ mentorId: i.mentor, role: 'Primary' }] }),
     expect: adminOnly,
   },
   'assignments.changeRole': {
@@ -106,7 +112,12 @@ const table: Record<string, Row> = {
   'users.byId': { type: 'query', input: (i) => ({ id: i.target }), expect: adminOnly },
   'users.create': {
     type: 'mutation',
-    input: () => ({ email: 'matrix.new@example.test', name: 'Matrix New', role: 'student' }),
+    input: () => ({
+      email: 'matrix.new@example.test',
+      name: 'Matrix New',
+      role: 'student',
+      idempotencyKey: '0b7a4f2e-8d4c-4a8e-9c51-5d1f00000002',
+    }),
     expect: adminOnly,
   },
   'users.update': {

@@ -7,6 +7,7 @@
  * The API decides "production" from NODE_ENV when its module loads, so NODE_ENV is set
  * here before anything is imported (vi.hoisted runs above the imports), and restored after.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const previousNodeEnv = vi.hoisted(() => {
@@ -75,7 +76,9 @@ describe('error hygiene in production', () => {
   });
 
   it('an input error: 400 with field messages, no internals', async () => {
-    const res = await clean(await s.mutation('worklets.create', { title: 'x', status: 'nonsense' }, { cookie }));
+    const res = await clean(
+      await s.mutation('worklets.create', { title: 'x', status: 'nonsense', idempotencyKey: randomUUID() }, { cookie }),
+    );
     expect(res.status).toBe(400);
     expect(res.error.message).toBe('Some fields are not valid.');
     expect(res.error.data.code).toBe('BAD_REQUEST');
@@ -96,7 +99,11 @@ describe('error hygiene in production', () => {
 
   it('CONFLICT from the database (a duplicate email) and from the domain: 409 with plain messages', async () => {
     const duplicate = await clean(
-      await s.mutation('users.create', { email: admin.email, name: 'Twin', role: 'student' }, { cookie }),
+      await s.mutation(
+        'users.create',
+        { email: admin.email, name: 'Twin', role: 'student', idempotencyKey: randomUUID() },
+        { cookie },
+      ),
     );
     expect(duplicate.status).toBe(409);
     expect(duplicate.error.data.code).toBe('CONFLICT');

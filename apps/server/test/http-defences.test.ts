@@ -3,6 +3,7 @@
  * (CSRF), JSON-only bodies (no cross-site forms), body and batch limits, and the rate
  * limits on sign-in and on writes with their Retry-After.
  */
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -47,7 +48,7 @@ const worklets = () => db.prisma.worklet.count();
 
 function createWorklet(
   headers: Record<string, string>,
-  body: string = JSON.stringify({ json: { title: 'Cross-site worklet' } }),
+  body: string = JSON.stringify({ json: { title: 'Cross-site worklet', idempotencyKey: randomUUID() } }),
 ) {
   return fetch(`${s.url}/api/trpc/worklets.create`, {
     method: 'POST',
@@ -208,7 +209,9 @@ describe('size limits', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: s.url, cookie: adminCookie },
         body: JSON.stringify(
-          Object.fromEntries(Array.from({ length: n }, (_, i) => [i, { json: { title: `Batch ${i}` } }])),
+          Object.fromEntries(
+            Array.from({ length: n }, (_, i) => [i, { json: { title: `Batch ${i}`, idempotencyKey: randomUUID() } }]),
+          ),
         ),
       });
     expect((await writes(11)).status).toBe(400);
@@ -274,9 +277,16 @@ describe('rate limits', () => {
     const cookie = await limited.signIn(admin);
     const before = await worklets();
     for (let i = 0; i < 2; i++) {
-      expect((await limited.mutation('worklets.create', { title: `Limited ${i}` }, { cookie })).status).toBe(200);
+      expect(
+        (await limited.mutation('worklets.create', { title: `Limited ${i}`, idempotencyKey: randomUUID() }, { cookie }))
+          .status,
+      ).toBe(200);
     }
-    const refused = await limited.mutation('worklets.create', { title: 'One too many' }, { cookie });
+    const refused = await limited.mutation(
+      'worklets.create',
+      { title: 'One too many', idempotencyKey: randomUUID() },
+      { cookie },
+    );
     expect(refused.status).toBe(429);
     const retryAfter = refused.headers.get('retry-after');
     expect(retryAfter).toMatch(/^\d+$/);
@@ -288,8 +298,13 @@ describe('rate limits', () => {
     expect((await limited.query('users.me', undefined, { cookie })).status).toBe(200);
     const other = await limited.createUser('admin');
     expect(
-      (await limited.mutation('worklets.create', { title: 'Other admin' }, { cookie: await limited.signIn(other) }))
-        .status,
+      (
+        await limited.mutation(
+          'worklets.create',
+          { title: 'Other admin', idempotencyKey: randomUUID() },
+          { cookie: await limited.signIn(other) },
+        )
+      ).status,
     ).toBe(200);
   });
 

@@ -109,15 +109,25 @@ describe("a mentor and another mentor's objects", () => {
     // Inputs aimed at the other mentor's worklet, assignments and account: valid, and an
     // admin could run them. Every mutation of the router must be listed.
     const guesses: Record<string, unknown> = {
-      'worklets.create': { title: 'Sneaky worklet' },
-      'worklets.update': { id: wk.theirs.id, title: 'Hijacked' },
+      'worklets.create': { title: 'Sneaky worklet', idempotencyKey: '6f1c1a8e-3c1b-4d2e-9f00-000000000001' },
+      'worklets.update': { id: wk.theirs.id, expectedVersion: 1, title: 'Hijacked' },
+      'worklets.delete': { workletId: wk.theirs.id },
       'worklets.archive': { workletId: wk.theirs.id },
       'assignments.assign': { workletId: wk.theirs.id, mentorId: mentor.id, role: 'Primary', replacePrimary: true },
-      'assignments.setMentors': { workletId: wk.theirs.id, mentors: [{ mentorId: mentor.id, role: 'Primary' }] },
+      'assignments.setMentors': {
+        workletId: wk.theirs.id,
+        expectedVersion: 1,
+        mentors: [{ mentorId: mentor.id, role: 'Primary' }],
+      },
       'assignments.changeRole': { assignmentId: theirAssignment, role: 'Collaborator' },
       'assignments.deactivate': { assignmentId: theirAssignment },
       'assignments.reactivate': { assignmentId: theirInactiveAssignment },
-      'users.create': { email: 'sneaky@example.test', name: 'Sneaky', role: 'admin' },
+      'users.create': {
+        email: 'sneaky@example.test',
+        name: 'Sneaky',
+        role: 'admin',
+        idempotencyKey: '6f1c1a8e-3c1b-4d2e-9f00-000000000002',
+      },
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
     };
@@ -139,7 +149,11 @@ describe("a mentor and another mentor's objects", () => {
 
     // The same inputs are accepted from an admin (the refusals above were about who asks).
     await expect(
-      w.callerFor(admin).worklets.update({ id: wk.theirs.id, description: 'admin was here' }),
+      w.callerFor(admin).worklets.update({
+        id: wk.theirs.id,
+        expectedVersion: (await db.prisma.worklet.findUniqueOrThrow({ where: { id: wk.theirs.id } })).version,
+        description: 'admin was here',
+      }),
     ).resolves.toMatchObject({ id: wk.theirs.id });
   });
 });

@@ -68,10 +68,7 @@ describe('dashboard', () => {
     const [first, second] = mentors as [{ id: number; name: string }, { id: number; name: string }];
     await expect.poll(() => page.getByRole('combobox', { name: `Role of ${first.name}` }).inputValue()).toBe('Primary');
     expect(await page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue()).toBe('Secondary');
-    await page
-      .getByRole('row', { name: new RegExp(second.name) })
-      .getByRole('button', { name: 'Make Primary' })
-      .click();
+    await page.getByRole('listitem', { name: second.name }).getByRole('button', { name: 'Make Primary' }).click();
     await expect
       .poll(() => page.getByRole('combobox', { name: `Role of ${second.name}` }).inputValue())
       .toBe('Primary');
@@ -172,6 +169,100 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Toggle navigation' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: 'Mentors' }).waitFor();
+    await page.close();
+  });
+
+  it('refuses a save from a stale tab, shows what changed and by whom, and saves after review', async () => {
+    const admin = await connectWorklets({
+      baseUrl: server.url,
+      email: 'admin@worklets.example',
+      password: 'worklets-demo',
+    });
+    const me = await admin.api.users.me.query();
+    const created = await admin.api.worklets.create.mutate({
+      idempotencyKey: crypto.randomUUID(),
+      title: 'Two tabs: sensor fusion for drones (e2e)',
+      status: 'active',
+    });
+    await admin.signOut();
+    const [ines, karan] = mentors as [{ id: number; name: string }, { id: number; name: string }];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tabA = await context.newPage();
+    const errors = watchErrors(tabA);
+    await signIn(tabA, server.url, 'admin@worklets.example');
+    await tabA.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    const tabB = await context.newPage();
+    for (const tab of [tabA, tabB]) {
+      await tab.goto(`${server.url}/worklets/${created.id}`);
+      await tab.getByRole('combobox', { name: 'Assigned mentors' }).waitFor();
+    }
+    async function pick(tab: Page, name: string) {
+      await tab.getByRole('combobox', { name: 'Assigned mentors' }).fill(name);
+      await tab.getByRole('option', { name }).first().click();
+      await tab.keyboard.press('Escape');
+    }
+
+    await pick(tabA, ines.name);
+    await tabA.getByRole('button', { name: 'Save mentors' }).click();
+    await tabA.getByText('Mentors saved').waitFor();
+
+    await pick(tabB, karan.name);
+    await tabB.getByRole('button', { name: 'Save mentors' }).click();
+    const stale = tabB.getByRole('alert').filter({ hasText: 'Someone else changed this worklet' });
+    await stale.waitFor();
+    expect(await stale.textContent()).toContain(`${ines.name} assigned as Primary, by ${me.name}`);
+    await screenshot(tabB, 'stale-save-refused');
+
+    await tabB.getByRole('button', { name: 'Review my changes' }).click();
+    const unsaved = tabB.getByRole('alert').filter({ hasText: 'Unsaved changes' });
+    await expect.poll(() => unsaved.textContent()).toContain(`Add ${karan.name} as Secondary`);
+    await tabB.getByRole('button', { name: 'Save mentors' }).click();
+    await tabB.getByText('Mentors saved').waitFor();
+
+    const check = await connectWorklets({
+      baseUrl: server.url,
+      email: 'admin@worklets.example',
+      password: 'worklets-demo',
+    });
+    const saved = await check.api.assignments.workletMentors.query({ workletId: created.id });
+    await check.signOut();
+    expect(saved.map((m) => [m.name, m.role]).sort()).toEqual(
+      [
+        [ines.name, 'Primary'],
+        [karan.name, 'Secondary'],
+      ].sort(),
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('creates one worklet however often Create is clicked or Enter pressed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, server.url, 'admin@worklets.example');
+    await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
+    const titles = ['Double click: solar forecasting (e2e)', 'Double enter: soil moisture maps (e2e)'];
+    for (const [i, name] of titles.entries()) {
+      await page.getByRole('button', { name: 'New worklet' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New worklet' });
+      await dialog.getByLabel('Title').fill(name);
+      if (i === 0) await dialog.getByRole('button', { name: 'Create worklet' }).dblclick();
+      else {
+        await dialog.getByLabel('Title').press('Enter');
+        await dialog.getByLabel('Title').press('Enter');
+      }
+      await page.getByRole('heading', { name }).waitFor();
+      await page.goto(`${server.url}/worklets`);
+    }
+    const admin = await connectWorklets({
+      baseUrl: server.url,
+      email: 'admin@worklets.example',
+      password: 'worklets-demo',
+    });
+    for (const name of titles) {
+      const found = await admin.api.worklets.list.query({ search: name.slice(0, 20), limit: 10 });
+      expect(found.items.filter((w) => w.title === name)).toHaveLength(1);
+    }
+    await admin.signOut();
     await page.close();
   });
 });

@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { Redirect, Route, Switch } from 'wouter';
 import { SignInPage } from './auth/sign-in-page.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
+import { NotFoundPage, NotPermittedPage } from './layout/status-pages.tsx';
 import { errorCode } from './lib/api-errors.ts';
 import { MentorPage } from './mentors/mentor-page.tsx';
 import { MentorsPage } from './mentors/mentors-page.tsx';
@@ -34,19 +35,13 @@ export function App() {
         <Route path="/my-worklets">
           <MyWorkletsPage user={user} />
         </Route>
-        {admin && (
-          <Route path="/mentors">
-            <MentorsPage />
-          </Route>
-        )}
-        {admin && <Route path="/mentors/:id">{(params) => <MentorPage id={Number(params.id)} />}</Route>}
-        {admin && (
-          <Route path="/users">
-            <UsersPage user={user} />
-          </Route>
-        )}
+        <Route path="/mentors">{admin ? <MentorsPage /> : <NotPermittedPage />}</Route>
+        <Route path="/mentors/:id">
+          {(params) => (admin ? <MentorPage id={Number(params.id)} /> : <NotPermittedPage />)}
+        </Route>
+        <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
         <Route>
-          <Redirect to="/" />
+          <NotFoundPage />
         </Route>
       </Switch>
     </AppLayout>

@@ -6,12 +6,19 @@
  */
 import { TRPCError } from '@trpc/server';
 import { Prisma } from '@worklets/db';
+import type { RuleViolation } from '@worklets/db/assignment-rules';
+import type { HistoryEntry } from './history/history-entry.ts';
 
 /** Extra facts for the UI, carried to the client in `error.data.details`. */
 export type ErrorDetails = {
   /** The mentor who is Primary already, when a request would add a second one. */
   primaryMentor?: { id: number; name: string };
+  /** A write based on an old version of the worklet: see stale-write.ts for the contract. */
+  staleWrite?: StaleWrite;
 };
+
+/** `error.data.staleWrite` of a stale write's CONFLICT (contract in stale-write.ts). */
+export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };
 
 export class DetailedError extends Error {
   constructor(
@@ -30,15 +37,16 @@ export function notFound(what: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `${what} not found` });
 }
 
-/** Mentors may read their own assignments and history; admins anyone's. */
-export function ensureSelfOrAdmin(user: { id: number; role: string }, mentorId: number): void {
-  if (user.role !== 'admin' && user.id !== mentorId) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'You can only see your own worklets and history.' });
-  }
-}
-
 export function badRequest(message: string): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message });
+}
+
+/** Throws the API's error for a broken assignment rule (@worklets/db/assignment-rules). */
+export function enforceRule(violation: RuleViolation | null): void {
+  if (!violation) return;
+  if (violation.rule === 'mentor_not_found') throw new TRPCError({ code: 'NOT_FOUND', message: violation.message });
+  if (violation.rule === 'primary_taken') throw conflict(violation.message);
+  throw badRequest(violation.message);
 }
 
 function pgCode(error: Prisma.PrismaClientKnownRequestError): string | undefined {
@@ -46,6 +54,11 @@ function pgCode(error: Prisma.PrismaClientKnownRequestError): string | undefined
     | { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }
     | undefined;
   return meta?.code ?? meta?.driverAdapterError?.cause?.originalCode;
+}
+
+/** A unique violation (the row exists already). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || pgCode(error) === '23505');
 }
 
 /** A deadlock or serialization failure: PostgreSQL rolled the transaction back; it is safe to retry. */

@@ -26,7 +26,7 @@ const t = initTRPC.context<Context>().create({
   isDev: !production,
   errorFormatter({ shape, error, path }) {
     const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
-    const details: ErrorDetails | null = error.cause instanceof DetailedError ? error.cause.details : null;
+    const { staleWrite, ...details }: ErrorDetails = error.cause instanceof DetailedError ? error.cause.details : {};
     let message = shape.message;
     let ref: string | null = null;
     if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -41,7 +41,15 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       message,
-      data: { ...data, ...(production ? {} : { stack }), zodError, details, ref },
+      data: {
+        ...data,
+        ...(production ? {} : { stack }),
+        zodError,
+        details: Object.keys(details).length > 0 ? details : null,
+        // A stale write's current version and the changes since (contract: stale-write.ts).
+        staleWrite: staleWrite ?? null,
+        ref,
+      },
     };
   },
 });

@@ -2,6 +2,7 @@
  * A database of its own for one API test file, with helpers to create people and
  * worklets and to call the router as a given user (createCaller, no HTTP).
  */
+import { randomUUID } from 'node:crypto';
 import { createTestDatabase, snapshotDatabase, type TestDatabase } from '@worklets/db/testing';
 import { createCaller, createContextInner, type SessionUser } from '../src/root.ts';
 
@@ -111,6 +112,15 @@ export async function createApiFixture(options: Parameters<typeof createTestData
     });
   }
 
+  /** The worklet's current version, as an editor would have read it (for expectedVersion). */
+  async function version(workletId: number): Promise<number> {
+    const row = await db.prisma.worklet.findUniqueOrThrow({ where: { id: workletId }, select: { version: true } });
+    return row.version;
+  }
+
+  /** A fresh idempotency key, as a client makes one per form submission. */
+  const key = () => randomUUID();
+
   /** The legacy `worklets.mentor_id` of one worklet. */
   async function legacyMentorId(workletId: number): Promise<number | null> {
     const row = await db.prisma.worklet.findUniqueOrThrow({ where: { id: workletId }, select: { mentorId: true } });
@@ -128,6 +138,8 @@ export async function createApiFixture(options: Parameters<typeof createTestData
     assignments,
     events,
     legacyMentorId,
+    version,
+    key,
     unique,
     close: () => db.close(),
   };

@@ -532,6 +532,7 @@ describe('assignments.setMentors', () => {
     const mark = await lastEventId();
     const r = await as(admin2).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: b!.id, role: 'Secondary' },
         { mentorId: a!.id, role: 'Primary' },
@@ -567,6 +568,7 @@ describe('assignments.setMentors', () => {
     const [a, b, c, d, e] = await mentors(5);
     await as(admin).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: a!.id, role: 'Primary' },
         { mentorId: b!.id, role: 'Secondary' },
@@ -585,6 +587,7 @@ describe('assignments.setMentors', () => {
     const mark = await lastEventId();
     const r = await as(admin2).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: b!.id, role: 'Primary' },
         { mentorId: d!.id, role: 'Secondary' },
@@ -644,6 +647,7 @@ describe('assignments.setMentors', () => {
     const [a, b] = await mentors(2);
     await as(admin).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: a!.id, role: 'Primary' },
         { mentorId: b!.id, role: 'Secondary' },
@@ -652,6 +656,7 @@ describe('assignments.setMentors', () => {
     const mark = await lastEventId();
     const r = await as(admin).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: a!.id, role: 'Secondary' },
         { mentorId: b!.id, role: 'Primary' },
@@ -675,15 +680,23 @@ describe('assignments.setMentors', () => {
         { mentorId: b!.id, role: 'Collaborator' as const },
       ],
     };
-    await as(admin).setMentors(set);
+    await as(admin).setMentors({ ...set, expectedVersion: await f.version(w.id) });
     const before = await f.snapshot();
-    const same = await as(admin).setMentors({ ...set, mentors: [...set.mentors].reverse() });
+    const same = await as(admin).setMentors({
+      ...set,
+      expectedVersion: await f.version(w.id),
+      mentors: [...set.mentors].reverse(),
+    });
     expect(same.changes).toBe(0);
     expect(await f.snapshot()).toEqual(before);
 
     const mark = await lastEventId();
-    const cleared = await as(admin).setMentors({ workletId: w.id, mentors: [] });
-    expect(cleared).toEqual({ workletId: w.id, mentors: [], changes: 2 });
+    const cleared = await as(admin).setMentors({
+      workletId: w.id,
+      expectedVersion: await f.version(w.id),
+      mentors: [],
+    });
+    expect(cleared).toEqual({ workletId: w.id, version: await f.version(w.id), mentors: [], changes: 2 });
     expect((await eventsSince(mark)).map((e) => e.type)).toEqual(['deactivated', 'deactivated']);
     expect((await f.assignments(w.id)).map((x) => x.isActive)).toEqual([false, false]);
     await expectLegacy(w.id, null);
@@ -696,6 +709,7 @@ describe('assignments.setMentors', () => {
     const cases: unknown[] = [
       {
         workletId: w.id,
+        expectedVersion: 1,
         mentors: [
           { mentorId: b!.id, role: 'Secondary' },
           { mentorId: b!.id, role: 'Collaborator' },
@@ -703,15 +717,20 @@ describe('assignments.setMentors', () => {
       },
       {
         workletId: w.id,
+        expectedVersion: 1,
         mentors: [
           { mentorId: a!.id, role: 'Primary' },
           { mentorId: b!.id, role: 'Primary' },
         ],
       },
-      { workletId: w.id, mentors: Array.from({ length: 21 }, (_, i) => ({ mentorId: i + 1, role: 'Collaborator' })) },
-      { workletId: w.id, mentors: [{ mentorId: b!.id, role: 'Secondary', isActive: true }] },
-      { workletId: w.id, mentors: [{ mentorId: b!.id, role: 'Secondary' }], assignedBy: admin2.id },
-      { workletId: w.id, mentors: [{ mentorId: b!.id }] },
+      {
+        workletId: w.id,
+        expectedVersion: 1,
+        mentors: Array.from({ length: 21 }, (_, i) => ({ mentorId: i + 1, role: 'Collaborator' })),
+      },
+      { workletId: w.id, expectedVersion: 1, mentors: [{ mentorId: b!.id, role: 'Secondary', isActive: true }] },
+      { workletId: w.id, expectedVersion: 1, mentors: [{ mentorId: b!.id, role: 'Secondary' }], assignedBy: admin2.id },
+      { workletId: w.id, expectedVersion: 1, mentors: [{ mentorId: b!.id }] },
     ];
     for (const input of cases) {
       const error = await rejectsWithoutWriting(
@@ -734,13 +753,16 @@ describe('assignments.setMentors', () => {
     const pupil = await f.user('student');
     await as(admin).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: a!.id, role: 'Primary' },
         { mentorId: b!.id, role: 'Secondary' },
       ],
     });
+    const expectedVersion = await f.version(w.id);
     const wanted = (extra: number) => ({
       workletId: w.id,
+      expectedVersion,
       mentors: [
         { mentorId: b!.id, role: 'Primary' as const },
         { mentorId: c!.id, role: 'Secondary' as const },
@@ -757,10 +779,19 @@ describe('assignments.setMentors', () => {
     const [a] = await mentors(1);
     await rejectsWithoutWriting(
       f,
-      () => as(admin).setMentors({ workletId: 2_000_000_000, mentors: [{ mentorId: a!.id, role: 'Primary' }] }),
+      () =>
+        as(admin).setMentors({
+          workletId: 2_000_000_000,
+          expectedVersion: 1,
+          mentors: [{ mentorId: a!.id, role: 'Primary' }],
+        }),
       'NOT_FOUND',
     );
-    await rejectsWithoutWriting(f, () => as(admin).setMentors({ workletId: 2_000_000_000, mentors: [] }), 'NOT_FOUND');
+    await rejectsWithoutWriting(
+      f,
+      () => as(admin).setMentors({ workletId: 2_000_000_000, expectedVersion: 1, mentors: [] }),
+      'NOT_FOUND',
+    );
   });
 
   it('on an archived worklet: no newcomers (BAD_REQUEST), but roles may change and mentors may leave', async () => {
@@ -768,6 +799,7 @@ describe('assignments.setMentors', () => {
     const [a, b, c] = await mentors(3);
     await as(admin).setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: a!.id, role: 'Primary' },
         { mentorId: b!.id, role: 'Secondary' },
@@ -777,9 +809,10 @@ describe('assignments.setMentors', () => {
     await f.callerFor(admin).worklets.archive({ workletId: w.id });
     await rejectsWithoutWriting(
       f,
-      () =>
+      async () =>
         as(admin).setMentors({
           workletId: w.id,
+          expectedVersion: await f.version(w.id),
           mentors: [
             { mentorId: a!.id, role: 'Primary' },
             { mentorId: c!.id, role: 'Secondary' },
@@ -790,9 +823,10 @@ describe('assignments.setMentors', () => {
     );
     await rejectsWithoutWriting(
       f,
-      () =>
+      async () =>
         as(admin).setMentors({
           workletId: w.id,
+          expectedVersion: await f.version(w.id),
           mentors: [
             { mentorId: a!.id, role: 'Primary' },
             { mentorId: b!.id, role: 'Secondary' },
@@ -801,10 +835,16 @@ describe('assignments.setMentors', () => {
       'BAD_REQUEST',
       /archived/,
     );
-    const r = await as(admin).setMentors({ workletId: w.id, mentors: [{ mentorId: a!.id, role: 'Secondary' }] });
+    const r = await as(admin).setMentors({
+      workletId: w.id,
+      expectedVersion: await f.version(w.id),
+      mentors: [{ mentorId: a!.id, role: 'Secondary' }],
+    });
     expect(r.changes).toBe(1);
     await expectLegacy(w.id, null);
-    expect((await as(admin).setMentors({ workletId: w.id, mentors: [] })).changes).toBe(1);
+    expect(
+      (await as(admin).setMentors({ workletId: w.id, expectedVersion: await f.version(w.id), mentors: [] })).changes,
+    ).toBe(1);
   });
 });
 
@@ -1154,7 +1194,10 @@ describe('who may write', () => {
 
     const writes: [string, (user: SessionUser | null) => Promise<unknown>][] = [
       ['assign', (u) => as(u).assign({ workletId: w.id, mentorId: newcomer!.id })],
-      ['setMentors', (u) => as(u).setMentors({ workletId: w.id, mentors: [] })],
+      [
+        'setMentors',
+        async (u) => as(u).setMentors({ workletId: w.id, expectedVersion: await f.version(w.id), mentors: [] }),
+      ],
       ['changeRole', (u) => as(u).changeRole({ assignmentId: aId, role: 'Collaborator' })],
       ['deactivate', (u) => as(u).deactivate({ assignmentId: aId })],
       ['reactivate', (u) => as(u).reactivate({ assignmentId: bId })],

@@ -97,55 +97,58 @@ describe('concurrent writes to one worklet', () => {
     expect(await f.legacyViolations()).toEqual([]);
   });
 
-  it('50 concurrent promotions with replacePrimary (changeRole and assign mixed): one Primary at the end, the legacy column on it', async () => {
+  // At most maxMentorsPerWorklet (20) active mentors (issue 11 finding 3): the race runs at
+  // the limit, 1 Primary + 9 Secondaries on the worklet and 10 newcomers, each promoted once.
+  it('20 concurrent promotions with replacePrimary (changeRole and assign mixed, at the mentor limit): one Primary at the end, the legacy column on it', async () => {
     const w = await f.worklet();
-    const [first, ...rest] = await mentors(51);
-    const secondaries = rest.slice(0, 25);
-    const newcomers = rest.slice(25);
+    const [first, ...rest] = await mentors(20);
+    const secondaries = rest.slice(0, 9);
+    const newcomers = rest.slice(9);
     const setup = f.callerFor(admin).assignments;
     await setup.setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: first!.id, role: 'Primary' },
-        ...secondaries.slice(0, 19).map((m) => ({ mentorId: m.id, role: 'Secondary' as const })),
+        ...secondaries.slice(0, 5).map((m) => ({ mentorId: m.id, role: 'Secondary' as const })),
       ],
     });
-    for (const m of secondaries.slice(19)) await setup.assign({ workletId: w.id, mentorId: m.id, role: 'Secondary' });
+    for (const m of secondaries.slice(5)) await setup.assign({ workletId: w.id, mentorId: m.id, role: 'Secondary' });
     const ids = new Map((await f.assignments(w.id)).map((a) => [a.mentorId, a.id]));
     const eventsBefore = (await f.events({ workletId: w.id })).length;
 
     const api = f.callerFor(admin).assignments;
-    const calls = [
-      ...secondaries.map(
-        (m) => () => api.changeRole({ assignmentId: ids.get(m.id)!, role: 'Primary', replacePrimary: true }),
-      ),
-      ...newcomers.map(
-        (m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: true }),
-      ),
-    ];
+    const promotions = secondaries.map(
+      (m) => () => api.changeRole({ assignmentId: ids.get(m.id)!, role: 'Primary', replacePrimary: true }),
+    );
+    const arrivals = newcomers.map(
+      (m) => () => api.assign({ workletId: w.id, mentorId: m.id, role: 'Primary', replacePrimary: true }),
+    );
     // Interleave the two kinds of call.
-    const interleaved = calls.map((_, i) => calls[i % 2 === 0 ? i / 2 : 25 + (i - 1) / 2]!);
+    const interleaved = arrivals.flatMap((call, i) => (promotions[i] ? [call, promotions[i]!] : [call]));
+    expect(interleaved).toHaveLength(19);
     const outcome = await race(interleaved);
     expect(outcome.others, describeOthers(outcome.others)).toEqual([]);
     // replacePrimary never conflicts: every promotion happened, one after another.
     expect(outcome.conflicts).toEqual([]);
-    expect(outcome.ok).toHaveLength(50);
+    expect(outcome.ok).toHaveLength(19);
 
     const primaries = await activePrimaries(w.id);
     expect(primaries).toHaveLength(1);
     expect(await f.legacyMentorId(w.id)).toBe(primaries[0]!.mentorId);
     expect(await f.legacyViolations()).toEqual([]);
     const rows = await f.assignments(w.id);
-    expect(rows).toHaveLength(51);
-    expect(rows.filter((r) => r.isActive)).toHaveLength(51);
-    expect(rows.filter((r) => r.roleType === 'Secondary')).toHaveLength(50);
-    // Each promotion demoted exactly one Primary: two events per call.
+    expect(rows).toHaveLength(20);
+    expect(rows.filter((r) => r.isActive)).toHaveLength(20);
+    expect(rows.filter((r) => r.roleType === 'Secondary')).toHaveLength(19);
+    // Each promotion demoted exactly one Primary: two events per call, one version each.
     const events = (await f.events({ workletId: w.id })).slice(eventsBefore);
-    expect(events).toHaveLength(100);
-    expect(events.filter((e) => e.newRole === 'Primary')).toHaveLength(50);
+    expect(events).toHaveLength(38);
+    expect(events.filter((e) => e.newRole === 'Primary')).toHaveLength(19);
     expect(
       events.filter((e) => e.type === 'role_changed' && e.oldRole === 'Primary' && e.newRole === 'Secondary'),
-    ).toHaveLength(50);
+    ).toHaveLength(19);
+    expect(new Set(events.map((e) => e.workletVersion)).size).toBe(19);
     // The last promotion recorded is the Primary that remains.
     expect(events.filter((e) => e.newRole === 'Primary').at(-1)!.mentorId).toBe(primaries[0]!.mentorId);
   });

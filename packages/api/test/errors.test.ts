@@ -118,7 +118,7 @@ describe('through the HTTP server', () => {
   it('round-trips a successful call with superjson (dates stay dates)', async () => {
     const admin = clientFor(served.url, 'admin');
     expect(await admin.health.query()).toEqual({ ok: true });
-    const w = await admin.worklets.create.mutate({ title: 'Over the wire', status: 'active' });
+    const w = await admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'Over the wire', status: 'active' });
     const assigned = await admin.assignments.assign.mutate({ workletId: w.id, mentorId: users.get('mentor')!.id });
     expect(assigned.mentors[0]!.assignedAt).toBeInstanceOf(Date);
     const list = await clientFor(served.url, 'mentor').worklets.list.query({ limit: 5 });
@@ -128,7 +128,9 @@ describe('through the HTTP server', () => {
   it('a zod failure is BAD_REQUEST with field errors and a plain message', async () => {
     const admin = clientFor(served.url, 'admin');
     const before = await f.snapshot();
-    const error = await rejection(admin.worklets.create.mutate({ title: 'ab', description: 'fine' }));
+    const error = await rejection(
+      admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'ab', description: 'fine' }),
+    );
     expect(error.data).toMatchObject({
       code: 'BAD_REQUEST',
       httpStatus: 400,
@@ -143,6 +145,7 @@ describe('through the HTTP server', () => {
     const twice = await rejection(
       admin.assignments.setMentors.mutate({
         workletId: 1,
+        expectedVersion: 1,
         mentors: [
           { mentorId: 5, role: 'Primary' },
           { mentorId: 5, role: 'Secondary' },
@@ -161,7 +164,7 @@ describe('through the HTTP server', () => {
 
   it('a second Primary is a CONFLICT whose details name the current Primary', async () => {
     const admin = clientFor(served.url, 'admin');
-    const w = await admin.worklets.create.mutate({ title: 'Two captains' });
+    const w = await admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'Two captains' });
     const [p, q] = [await f.user('mentor', { name: 'Pia Primary' }), await f.user('mentor', { name: 'Quin Second' })];
     await admin.assignments.assign.mutate({ workletId: w.id, mentorId: p.id });
     const before = await f.snapshot();
@@ -186,7 +189,12 @@ describe('through the HTTP server', () => {
   it('maps a unique violation to CONFLICT without the constraint text', async () => {
     const admin = clientFor(served.url, 'admin');
     const error = await rejection(
-      admin.users.create.mutate({ email: users.get('mentor')!.email.toUpperCase(), name: 'Copy', role: 'mentor' }),
+      admin.users.create.mutate({
+        idempotencyKey: f.key(),
+        email: users.get('mentor')!.email.toUpperCase(),
+        name: 'Copy',
+        role: 'mentor',
+      }),
     );
     expect(error.data).toMatchObject({ code: 'CONFLICT', httpStatus: 409, details: null, ref: null });
     expectClean(error);
@@ -198,7 +206,7 @@ describe('through the HTTP server', () => {
     const admin = clientFor(served.url, 'admin');
     const [unauthorized, forbidden, notFound, ok] = await Promise.allSettled([
       signedOut.worklets.list.query({}),
-      mentor.worklets.create.mutate({ title: 'Not mine to make' }),
+      mentor.worklets.create.mutate({ idempotencyKey: f.key(), title: 'Not mine to make' }),
       admin.worklets.byId.query({ workletId: 2_000_000_000 }),
       admin.worklets.coverage.query(),
     ]);
@@ -213,8 +221,8 @@ describe('through the HTTP server', () => {
     // One batch, several answers: each call gets its own result or error.
     const batch = await Promise.allSettled([
       admin.worklets.list.query({ limit: 1 }),
-      admin.worklets.create.mutate({ title: 'x' }),
-      admin.worklets.create.mutate({ title: 'A proper title' }),
+      admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'x' }),
+      admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'A proper title' }),
     ]);
     expect(batch.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
@@ -229,7 +237,9 @@ describe('through the HTTP server', () => {
     );
     try {
       const before = await f.snapshot();
-      const error = await rejection(clientFor(served.url, 'admin').worklets.create.mutate({ title: 'Explode' }));
+      const error = await rejection(
+        clientFor(served.url, 'admin').worklets.create.mutate({ idempotencyKey: f.key(), title: 'Explode' }),
+      );
       expect(error.data).toMatchObject({
         code: 'INTERNAL_SERVER_ERROR',
         httpStatus: 500,
@@ -306,7 +316,9 @@ describe('through the HTTP server', () => {
 
   it('development responses carry a stack; production ones never do', async () => {
     captureErrorLog();
-    const dev = await rejection(clientFor(served.url, 'admin').worklets.create.mutate({ title: 'ab' }));
+    const dev = await rejection(
+      clientFor(served.url, 'admin').worklets.create.mutate({ idempotencyKey: f.key(), title: 'ab' }),
+    );
     expect(dev.data?.stack).toEqual(expect.any(String));
 
     vi.stubEnv('NODE_ENV', 'production');
@@ -327,17 +339,17 @@ describe('through the HTTP server', () => {
       );
       try {
         const admin = clientFor(server.url, 'admin');
-        const w = await admin.worklets.create.mutate({ title: 'Production' });
+        const w = await admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'Production' });
         const mentor = await f.user('mentor', { name: 'Prod Primary' });
         await admin.assignments.assign.mutate({ workletId: w.id, mentorId: mentor.id });
         const other = await f.user('mentor');
 
-        const validation = await rejection(admin.worklets.create.mutate({ title: 'ab' }));
+        const validation = await rejection(admin.worklets.create.mutate({ idempotencyKey: f.key(), title: 'ab' }));
         const conflict = await rejection(
           admin.assignments.assign.mutate({ workletId: w.id, mentorId: other.id, role: 'Primary' }),
         );
         const duplicate = await rejection(
-          admin.users.create.mutate({ email: mentor.email, name: 'Twin', role: 'mentor' }),
+          admin.users.create.mutate({ idempotencyKey: f.key(), email: mentor.email, name: 'Twin', role: 'mentor' }),
         );
         const forbidden = await rejection(
           clientFor(server.url, 'student').worklets.archive.mutate({ workletId: w.id }),

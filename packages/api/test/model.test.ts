@@ -8,6 +8,11 @@
  * at most one active Primary per worklet, the legacy column on the Primary, exactly the
  * events the model expects (one per change, with the caller as actor), and nothing at all
  * written by a rejected call.
+ * Versions (issue 11): the model counts each worklet's version (one more for every accepted
+ * write that changes something); setMentors and status updates send a fresh or a stale
+ * `expectedVersion`, and a stale one must be a CONFLICT that writes nothing, carrying the
+ * current version. Creates reuse a few idempotency keys: a repeated key returns the first
+ * worklet and writes nothing.
  */
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
@@ -35,11 +40,12 @@ type Target = { pick: number; prefer: boolean } | null;
 
 type Op =
   | { kind: 'assign'; w: number; m: number; role: Role | undefined; rp: boolean | undefined; by: number }
-  | { kind: 'setMentors'; w: number; entries: { m: number; role: Role }[]; by: number }
+  | { kind: 'setMentors'; w: number; entries: { m: number; role: Role }[]; stale: number; by: number }
   | { kind: 'changeRole'; w: number; target: Target; role: Role; rp: boolean | undefined; by: number }
   | { kind: 'deactivate'; w: number; target: Target; by: number }
   | { kind: 'reactivate'; w: number; target: Target; role: Role | undefined; rp: boolean | undefined; by: number }
-  | { kind: 'setStatus'; w: number; status: Status; by: number };
+  | { kind: 'setStatus'; w: number; status: Status; stale: number; by: number }
+  | { kind: 'create'; key: number; by: number };
 
 const roleArb = fc.constantFrom<Role>('Primary', 'Secondary', 'Collaborator');
 const statusArb = fc.constantFrom<Status>('active', 'active', 'draft', 'completed', 'archived');
@@ -50,6 +56,8 @@ const mArb = fc.oneof(
 // Most calls go to the first worklet, so its state gets rich enough for the handover rules.
 const wArb = fc.constantFrom(0, 0, 0, 1);
 const byArb = fc.integer({ min: 0, max: 1 });
+/** How far `expectedVersion` is off the current version: mostly 0 (fresh), else stale (older or unknown newer). */
+const staleArb = fc.constantFrom(0, 0, 0, 0, -1, -3, 1);
 const rpArb = fc.constantFrom<boolean | undefined>(undefined, false, true, true);
 /** A role or none (the API then picks the default); Primary is favoured to exercise the handover rules. */
 const optionalRoleArb = fc.constantFrom<Role | undefined>(undefined, 'Primary', 'Primary', 'Secondary', 'Collaborator');
@@ -80,6 +88,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
         { weight: 4, arbitrary: fc.uniqueArray(entryArb, { selector: (e) => e.m, maxLength: 4 }) },
         { weight: 1, arbitrary: fc.array(entryArb, { maxLength: 4 }) },
       ),
+      stale: staleArb,
       by: byArb,
     }),
   },
@@ -111,7 +120,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('setStatus' as const), w: wArb, status: statusArb, by: byArb }),
+    arbitrary: fc.record({
+      kind: fc.constant('setStatus' as const),
+      w: wArb,
+      status: statusArb,
+      stale: staleArb,
+      by: byArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('create' as const), key: fc.integer({ min: 0, max: 2 }), by: byArb }),
   },
 );
 
@@ -119,21 +138,26 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** One assignment row; `id` is -1 until the database has given the new row its id. */
 type Row = { id: number; m: number; role: Role; active: boolean; by: number };
-type WorkletModel = { status: Status; rows: Map<number, Row> };
-type Model = { worklets: WorkletModel[] };
+type WorkletModel = { status: Status; version: number; rows: Map<number, Row> };
+/** `created`: worklet id per `${by}:${key}` idempotency key used so far in this run. */
+type Model = { worklets: WorkletModel[]; created: Map<string, number> };
 type ExpectedEvent = {
-  type: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated';
+  type: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated' | 'worklet_updated';
   w: number;
-  m: number;
+  m: number | null;
   oldRole: Role | null;
   newRole: Role | null;
 };
-type Decision = { ok: false; code: Code; primaryMentor?: number } | { ok: true; next: Model; events: ExpectedEvent[] };
+type Decision =
+  | { ok: false; code: Code; primaryMentor?: number; currentVersion?: number }
+  | { ok: true; next: Model; events: ExpectedEvent[] };
 
 function cloneModel(model: Model): Model {
   return {
+    created: new Map(model.created),
     worklets: model.worklets.map((w) => ({
       status: w.status,
+      version: w.version,
       rows: new Map([...w.rows].map(([m, r]) => [m, { ...r }])),
     })),
   };
@@ -149,6 +173,14 @@ function unassignable(m: number): Code | null {
 const activePrimary = (w: WorkletModel) => [...w.rows.values()].find((r) => r.active && r.role === 'Primary');
 
 /** The candidate whose row an assignment call names, or null for an assignment that does not exist. */
+/** The expectedVersion a versioned call sends: the current one, or a stale one (never below 1). */
+function expectedVersionOf(model: Model, op: Op): number {
+  if (op.kind !== 'setMentors' && op.kind !== 'setStatus') return 0;
+  const current = model.worklets[op.w]!.version;
+  const wanted = current + op.stale;
+  return wanted >= 1 ? wanted : current + 1;
+}
+
 function resolveTarget(model: Model, op: Op): number | null {
   if (op.kind !== 'changeRole' && op.kind !== 'deactivate' && op.kind !== 'reactivate') return null;
   if (!op.target) return null;
@@ -161,7 +193,20 @@ function resolveTarget(model: Model, op: Op): number | null {
 
 function decide(model: Model, op: Op, actor: number, target: number | null): Decision {
   const next = cloneModel(model);
+  if (op.kind === 'create') {
+    const key = `${op.by}:${op.key}`;
+    if (!next.created.has(key)) next.created.set(key, -1);
+    return { ok: true, next, events: [] };
+  }
   const w = next.worklets[op.w]!;
+  // Input validation (zod) comes first, then the version check, then the domain rules.
+  if (op.kind === 'setMentors') {
+    const ms = op.entries.map((e) => e.m);
+    if (new Set(ms).size !== ms.length) return { ok: false, code: 'BAD_REQUEST' };
+    if (op.entries.filter((e) => e.role === 'Primary').length > 1) return { ok: false, code: 'BAD_REQUEST' };
+  }
+  if ((op.kind === 'setMentors' || op.kind === 'setStatus') && expectedVersionOf(model, op) !== w.version)
+    return { ok: false, code: 'CONFLICT', currentVersion: w.version };
   const events: ExpectedEvent[] = [];
   const event = (type: ExpectedEvent['type'], m: number, oldRole: Role | null, newRole: Role | null) =>
     events.push({ type, w: op.w, m, oldRole, newRole });
@@ -261,9 +306,13 @@ function decide(model: Model, op: Op, actor: number, target: number | null): Dec
       break;
     }
     case 'setStatus':
+      if (w.status !== op.status)
+        events.push({ type: 'worklet_updated', w: op.w, m: null, oldRole: null, newRole: null });
       w.status = op.status;
       break;
   }
+  // One version more for every write that changed something, whatever the number of changes.
+  if (events.length > 0) w.version++;
   return { ok: true, next, events };
 }
 
@@ -288,15 +337,20 @@ afterAll(async () => {
   await f?.close();
 });
 
+/** The idempotency keys of the current run, by caller and key number. */
+let runKeys: string[][] = [];
+
 async function reset(statuses: Status[]) {
   await f.db.pool.query('DELETE FROM assignment_events');
   await f.db.pool.query('DELETE FROM mentor_worklet_assignments');
+  await f.db.pool.query('DELETE FROM worklets WHERE NOT (id = ANY($1::int[]))', [workletIds]);
   for (const [i, id] of workletIds.entries()) {
-    await f.db.pool.query(`UPDATE worklets SET mentor_id = NULL, status = $2::worklet_status WHERE id = $1`, [
-      id,
-      statuses[i],
-    ]);
+    await f.db.pool.query(
+      `UPDATE worklets SET mentor_id = NULL, version = 1, status = $2::worklet_status WHERE id = $1`,
+      [id, statuses[i]],
+    );
   }
+  runKeys = admins.map(() => [f.key(), f.key(), f.key()]);
 }
 
 /** Everything a write could touch, read in three statements. */
@@ -315,22 +369,28 @@ async function dbState() {
   const events = await f.db.pool.query<{ n: number; last: number | null }>(
     `SELECT count(*)::int AS n, max(id) AS last FROM assignment_events`,
   );
-  const worklets = await f.db.pool.query<{ id: number; status: Status; mentor_id: number | null; updated_at: Date }>(
-    `SELECT id, status::text AS status, mentor_id, updated_at FROM worklets ORDER BY id`,
-  );
+  const worklets = await f.db.pool.query<{
+    id: number;
+    status: Status;
+    mentor_id: number | null;
+    version: number;
+    updated_at: Date;
+  }>(`SELECT id, status::text AS status, mentor_id, version, updated_at FROM worklets ORDER BY id`);
   return { rows: rows.rows, events: events.rows[0]!, worklets: worklets.rows };
 }
 
 function call(op: Op, model: Model, target: number | null) {
   const api = f.callerFor(admins[op.by]!);
-  const workletId = workletIds[op.w]!;
-  const assignmentId = () => (target === null ? NO_SUCH_ASSIGNMENT : model.worklets[op.w]!.rows.get(target)!.id);
+  const w = op.kind === 'create' ? 0 : op.w;
+  const workletId = workletIds[w]!;
+  const assignmentId = () => (target === null ? NO_SUCH_ASSIGNMENT : model.worklets[w]!.rows.get(target)!.id);
   switch (op.kind) {
     case 'assign':
       return api.assignments.assign({ workletId, mentorId: candidates[op.m]!, role: op.role, replacePrimary: op.rp });
     case 'setMentors':
       return api.assignments.setMentors({
         workletId,
+        expectedVersion: expectedVersionOf(model, op),
         mentors: op.entries.map((e) => ({ mentorId: candidates[e.m]!, role: e.role })),
       });
     case 'changeRole':
@@ -340,7 +400,9 @@ function call(op: Op, model: Model, target: number | null) {
     case 'reactivate':
       return api.assignments.reactivate({ assignmentId: assignmentId(), role: op.role, replacePrimary: op.rp });
     case 'setStatus':
-      return api.worklets.update({ id: workletId, status: op.status });
+      return api.worklets.update({ id: workletId, expectedVersion: expectedVersionOf(model, op), status: op.status });
+    case 'create':
+      return api.worklets.create({ idempotencyKey: runKeys[op.by]![op.key]!, title: `Created by model ${op.key}` });
   }
 }
 
@@ -380,6 +442,11 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
       expect(trpc.cause, where).toBeInstanceOf(DetailedError);
       expect((trpc.cause as DetailedError).details.primaryMentor?.id, where).toBe(candidates[decision.primaryMentor]);
     }
+    if (decision.currentVersion !== undefined) {
+      // A stale write: refused with the current version for the client to review.
+      expect(trpc.cause, where).toBeInstanceOf(DetailedError);
+      expect((trpc.cause as DetailedError).details.staleWrite?.currentVersion, where).toBe(decision.currentVersion);
+    }
     expect(await dbState(), `${where}: a rejected call wrote something`).toEqual(before);
     return model;
   }
@@ -390,6 +457,20 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
     );
   const next = decision.next;
   const after = await dbState();
+
+  if (op.kind === 'create') {
+    // Idempotency: a key used before returns the first worklet and writes nothing.
+    const key = `${op.by}:${op.key}`;
+    const id = (result as { id: number }).id;
+    if (model.created.has(key)) {
+      expect(id, `${where}: the same key returns the first worklet`).toBe(model.created.get(key));
+      expect(after, `${where}: a repeated create wrote something`).toEqual(before);
+    } else {
+      expect(after.worklets.length, where).toBe(before.worklets.length + 1);
+      next.created.set(key, id);
+    }
+    return next;
+  }
 
   // The rows: exactly the model's, same ids for rows that existed, new ids for new pairs.
   const known = new Set(before.rows.map((r) => r.id));
@@ -425,6 +506,7 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
     const worklet = after.worklets.find((x) => x.id === workletIds[w])!;
     expect(worklet.mentor_id, `${where}: legacy column of worklet ${w}`).toBe(primaries[0]?.mentor_id ?? null);
     expect(worklet.status, where).toBe(wm.status);
+    expect(worklet.version, `${where}: version of worklet ${w}`).toBe(wm.version);
   }
   expect(await f.legacyViolations(), where).toEqual([]);
 
@@ -434,7 +516,7 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
   const expectedEvents = decision.events.map((e) => ({
     type: e.type,
     workletId: workletIds[e.w]!,
-    mentorId: candidates[e.m]!,
+    mentorId: e.m === null ? null : candidates[e.m]!,
     oldRole: e.oldRole,
     newRole: e.newRole,
     actorId: actor.id,
@@ -443,18 +525,24 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
   expect(fresh.map(eventKey).sort(), where).toEqual(expectedEvents.map(eventKey).sort());
   for (const e of fresh) {
     const row = after.rows.find((r) => r.worklet_id === e.workletId && r.mentor_id === e.mentorId);
-    expect(e.assignmentId, where).toBe(row?.id);
+    expect(e.assignmentId, where).toBe(row?.id ?? null);
+    // Every event of the write carries the version the write produced.
+    expect(e.workletVersion, where).toBe(next.worklets[op.w]!.version);
   }
 
   // The answer: the worklet's active mentors, Primary first, and the number of changes.
-  if (op.kind !== 'setStatus') {
+  if (op.kind === 'setStatus') {
+    expect((result as { version: number }).version, where).toBe(next.worklets[op.w]!.version);
+  } else {
     const answer = result as {
       workletId: number;
+      version: number;
       changes: number;
       mentors: { mentorId: number; role: Role; assignmentId: number }[];
     };
     expect(answer.workletId, where).toBe(workletIds[op.w]);
     expect(answer.changes, where).toBe(decision.events.length);
+    expect(answer.version, where).toBe(next.worklets[op.w]!.version);
     const active = [...next.worklets[op.w]!.rows.values()].filter((r) => r.active);
     expect(answer.mentors.map((m) => `${m.assignmentId}:${m.mentorId}:${m.role}`).sort(), where).toEqual(
       active.map((r) => `${r.id}:${candidates[r.m]}:${r.role}`).sort(),
@@ -479,7 +567,10 @@ describe('assignment writes against a model', () => {
         async (statuses, ops) => {
           runs++;
           await reset(statuses);
-          let model: Model = { worklets: statuses.map((status) => ({ status, rows: new Map() })) };
+          let model: Model = {
+            worklets: statuses.map((status) => ({ status, version: 1, rows: new Map() })),
+            created: new Map(),
+          };
           for (const [i, op] of ops.entries()) {
             const next = await step(model, op, i);
             if (next === model) failures++;

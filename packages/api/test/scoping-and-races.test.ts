@@ -24,12 +24,17 @@ describe('what students can read', () => {
     const adminApi = f.callerFor(admin);
     await adminApi.assignments.setMentors({
       workletId: w.id,
+      expectedVersion: await f.version(w.id),
       mentors: [
         { mentorId: m1.id, role: 'Primary' },
         { mentorId: m2.id, role: 'Secondary' },
       ],
     });
-    await adminApi.assignments.setMentors({ workletId: w.id, mentors: [{ mentorId: m1.id, role: 'Primary' }] });
+    await adminApi.assignments.setMentors({
+      workletId: w.id,
+      expectedVersion: await f.version(w.id),
+      mentors: [{ mentorId: m1.id, role: 'Primary' }],
+    });
     const asStudent = await f.callerFor(await f.user('student')).worklets.byId({ workletId: w.id });
     expect(asStudent.mentors.map((m) => m.mentorId)).toEqual([m1.id]);
     expect(asStudent.inactiveMentors).toEqual([]);

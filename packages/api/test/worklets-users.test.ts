@@ -73,8 +73,10 @@ function oracleFilter(all: OracleWorklet[], input: ListInput, viewer: SessionUse
     if (input.status && w.status !== input.status) return false;
     if (input.mentorId && !w.mentors.some((m) => m.mentorId === input.mentorId)) return false;
     if (input.search && !w.title.toLowerCase().includes(input.search.trim().toLowerCase())) return false;
-    if (input.coverage === 'needs_primary' && w.mentors.some((m) => m.role === 'Primary')) return false;
-    if (input.coverage === 'no_mentors' && w.mentors.length > 0) return false;
+    // Coverage concerns open worklets only (issue 11 finding 8: the same definition as the counts).
+    const open = w.status === 'draft' || w.status === 'active';
+    if (input.coverage === 'needs_primary' && (!open || w.mentors.some((m) => m.role === 'Primary'))) return false;
+    if (input.coverage === 'no_mentors' && (!open || w.mentors.length > 0)) return false;
     return true;
   });
 }
@@ -141,9 +143,15 @@ describe('worklets.list', () => {
         ],
       ] as const;
       const shape = shapes[i % 6]!;
-      if (shape.length > 0) await api().assignments.setMentors({ workletId: w.id, mentors: [...shape] });
+      if (shape.length > 0)
+        await api().assignments.setMentors({
+          workletId: w.id,
+          expectedVersion: await f.version(w.id),
+          mentors: [...shape],
+        });
       // Shape 4 ends with an inactive assignment only: it has no mentors.
-      if (i % 6 === 4) await api().assignments.setMentors({ workletId: w.id, mentors: [] });
+      if (i % 6 === 4)
+        await api().assignments.setMentors({ workletId: w.id, expectedVersion: await f.version(w.id), mentors: [] });
       const status = statuses[i % 4]!;
       if (status !== 'active') await f.db.prisma.worklet.update({ where: { id: w.id }, data: { status } });
     }
@@ -267,7 +275,7 @@ describe('worklets.coverage', () => {
     const done = await f.worklet({ status: 'completed' });
     await f.worklet({ status: 'archived' });
     expect(await api().worklets.coverage()).toEqual(start);
-    await api().worklets.update({ id: done.id, status: 'active' });
+    await api().worklets.update({ id: done.id, expectedVersion: await f.version(done.id), status: 'active' });
     expect(await api().worklets.coverage()).toEqual({
       needsPrimary: start.needsPrimary + 1,
       noMentors: start.noMentors + 1,
@@ -378,9 +386,20 @@ describe('worklets.byId', () => {
 
 describe('worklets.create / update / archive', () => {
   it('creates with defaults and trimmed text', async () => {
-    const created = await api().worklets.create({ title: '  Soil sensors  ' });
-    expect(created).toEqual({ id: expect.any(Number), title: 'Soil sensors', description: '', status: 'draft' });
-    const full = await api().worklets.create({ title: 'Kites', description: ' Wind ', status: 'active' });
+    const created = await api().worklets.create({ idempotencyKey: f.key(), title: '  Soil sensors  ' });
+    expect(created).toEqual({
+      id: expect.any(Number),
+      title: 'Soil sensors',
+      description: '',
+      status: 'draft',
+      version: 1,
+    });
+    const full = await api().worklets.create({
+      idempotencyKey: f.key(),
+      title: 'Kites',
+      description: ' Wind ',
+      status: 'active',
+    });
     expect(full).toMatchObject({ title: 'Kites', description: 'Wind', status: 'active' });
     expect(await f.db.prisma.worklet.findUniqueOrThrow({ where: { id: full.id }, select: { mentorId: true } })).toEqual(
       { mentorId: null },
@@ -411,29 +430,58 @@ describe('worklets.create / update / archive', () => {
       'BAD_REQUEST',
     );
     const mentor = await f.user('mentor');
-    await rejectsWithoutWriting(f, () => api(mentor).worklets.create({ title: 'Valid' }), 'FORBIDDEN');
-    await rejectsWithoutWriting(f, () => api(student).worklets.create({ title: 'Valid' }), 'FORBIDDEN');
-    await rejectsWithoutWriting(f, () => api(null).worklets.create({ title: 'Valid' }), 'UNAUTHORIZED');
+    await rejectsWithoutWriting(
+      f,
+      () => api(mentor).worklets.create({ idempotencyKey: f.key(), title: 'Valid' }),
+      'FORBIDDEN',
+    );
+    await rejectsWithoutWriting(
+      f,
+      () => api(student).worklets.create({ idempotencyKey: f.key(), title: 'Valid' }),
+      'FORBIDDEN',
+    );
+    await rejectsWithoutWriting(
+      f,
+      () => api(null).worklets.create({ idempotencyKey: f.key(), title: 'Valid' }),
+      'UNAUTHORIZED',
+    );
   });
 
   it('updates some fields and leaves the others', async () => {
-    const w = await api().worklets.create({ title: 'Bridges', description: 'Paper' });
-    expect(await api().worklets.update({ id: w.id, status: 'active' })).toEqual({ ...w, status: 'active' });
-    expect(await api().worklets.update({ id: w.id, title: ' Arches ', description: '' })).toEqual({
+    const w = await api().worklets.create({ idempotencyKey: f.key(), title: 'Bridges', description: 'Paper' });
+    expect(await api().worklets.update({ id: w.id, expectedVersion: w.version, status: 'active' })).toEqual({
+      ...w,
+      status: 'active',
+      version: 2,
+    });
+    expect(await api().worklets.update({ id: w.id, expectedVersion: 2, title: ' Arches ', description: '' })).toEqual({
       ...w,
       title: 'Arches',
       description: '',
       status: 'active',
+      version: 3,
     });
-    await rejectsWithoutWriting(f, () => api().worklets.update({ id: 2_000_000_000, title: 'Nobody' }), 'NOT_FOUND');
-    const error = await rejectsWithoutWriting(f, () => api().worklets.update({ id: w.id, title: 'no' }), 'BAD_REQUEST');
+    await rejectsWithoutWriting(
+      f,
+      () => api().worklets.update({ id: 2_000_000_000, expectedVersion: 1, title: 'Nobody' }),
+      'NOT_FOUND',
+    );
+    const error = await rejectsWithoutWriting(
+      f,
+      async () => api().worklets.update({ id: w.id, expectedVersion: await f.version(w.id), title: 'no' }),
+      'BAD_REQUEST',
+    );
     expect(fieldErrors(error).title).toBeDefined();
     await rejectsWithoutWriting(
       f,
       () => api().worklets.update(untyped<RouterInputs['worklets']['update']>({ id: w.id, mentorId: admin.id })),
       'BAD_REQUEST',
     );
-    await rejectsWithoutWriting(f, () => api(student).worklets.update({ id: w.id, title: 'Mine now' }), 'FORBIDDEN');
+    await rejectsWithoutWriting(
+      f,
+      async () => api(student).worklets.update({ id: w.id, expectedVersion: await f.version(w.id), title: 'Mine now' }),
+      'FORBIDDEN',
+    );
   });
 
   it('archives: the worklet keeps its mentors but takes no new ones', async () => {
@@ -445,6 +493,7 @@ describe('worklets.create / update / archive', () => {
       title: w.title,
       description: '',
       status: 'archived',
+      version: await f.version(w.id),
     });
     expect((await api().assignments.workletMentors({ workletId: w.id })).map((m) => m.mentorId)).toEqual([a.id]);
     expect(await f.legacyViolations()).toEqual([]);
@@ -581,7 +630,11 @@ describe('history', () => {
       replacePrimary: true,
     });
     await api().assignments.deactivate({ assignmentId: await assignmentId(w2.id, a.id) });
-    await api().assignments.setMentors({ workletId: w1.id, mentors: [{ mentorId: b.id, role: 'Secondary' }] });
+    await api().assignments.setMentors({
+      workletId: w1.id,
+      expectedVersion: await f.version(w1.id),
+      mentors: [{ mentorId: b.id, role: 'Secondary' }],
+    });
 
     for (const [read, expected] of [
       [
@@ -677,6 +730,7 @@ describe('history', () => {
 describe('users', () => {
   it('create: normalises the email, and a duplicate email (any case) is a CONFLICT that writes nothing', async () => {
     const created = await api().users.create({
+      idempotencyKey: f.key(),
       email: '  Nia.Newton@Example.TEST ',
       name: ' Nia Newton ',
       role: 'mentor',
@@ -690,7 +744,13 @@ describe('users', () => {
     });
     const error = await rejectsWithoutWriting(
       f,
-      () => api().users.create({ email: 'NIA.NEWTON@example.test', name: 'Other', role: 'student' }),
+      () =>
+        api().users.create({
+          idempotencyKey: f.key(),
+          email: 'NIA.NEWTON@example.test',
+          name: 'Other',
+          role: 'student',
+        }),
       'CONFLICT',
     );
     expect(error.message).not.toMatch(/prisma|unique constraint|users_email_key/i);
@@ -727,18 +787,23 @@ describe('users', () => {
     );
     await rejectsWithoutWriting(
       f,
-      () => api(student).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }),
+      () => api(student).users.create({ idempotencyKey: f.key(), email: 'ok@example.test', name: 'X', role: 'admin' }),
       'FORBIDDEN',
     );
     await rejectsWithoutWriting(
       f,
-      () => api(null).users.create({ email: 'ok@example.test', name: 'X', role: 'admin' }),
+      () => api(null).users.create({ idempotencyKey: f.key(), email: 'ok@example.test', name: 'X', role: 'admin' }),
       'UNAUTHORIZED',
     );
   });
 
   it('update: changes name and email; duplicate email is a CONFLICT, unknown id NOT_FOUND, own admin role kept', async () => {
-    const u = await api().users.create({ email: 'uma@example.test', name: 'Uma', role: 'student' });
+    const u = await api().users.create({
+      idempotencyKey: f.key(),
+      email: 'uma@example.test',
+      name: 'Uma',
+      role: 'student',
+    });
     const updated = await api().users.update({ id: u.id, name: 'Uma Ueda', email: 'UMA.UEDA@example.test' });
     expect(updated).toMatchObject({ id: u.id, name: 'Uma Ueda', email: 'uma.ueda@example.test', role: 'student' });
     await rejectsWithoutWriting(
@@ -779,14 +844,14 @@ describe('users', () => {
       name: 'Still Mentor',
       role: 'mentor',
     });
-    await api().assignments.setMentors({ workletId: w1.id, mentors: [] });
+    await api().assignments.setMentors({ workletId: w1.id, expectedVersion: await f.version(w1.id), mentors: [] });
     await rejectsWithoutWriting(
       f,
       () => api().users.update({ id: m.id, role: 'student' }),
       'CONFLICT',
       /1 active worklet:/,
     );
-    await api().assignments.setMentors({ workletId: w2.id, mentors: [] });
+    await api().assignments.setMentors({ workletId: w2.id, expectedVersion: await f.version(w2.id), mentors: [] });
     expect(await api().users.update({ id: m.id, role: 'student' })).toMatchObject({ role: 'student' });
   });
 

@@ -4,7 +4,7 @@
  *   migration <name>             create the next migration from prisma/schema.prisma
  *   seed                         load the demo program into an empty database
  *   seed-bulk [--worklets N] [--mentors N] [--students N] [--admins N]
- *   backfill-legacy              move legacy worklets.mentor_id into assignments
+ *   backfill-legacy [--dry-run]  move legacy worklets.mentor_id into assignments (--dry-run: print the plan, write nothing)
  * The database is DATABASE_URL, or the embedded one when it is unset.
  * Errors print one line and exit with code 1.
  */
@@ -85,11 +85,24 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'backfill-legacy': {
+      const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+      const dryRun = values['dry-run'] ?? false;
       const db = await openDatabase({ seedDemoIfEmpty: false });
       try {
-        const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
+        const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client, { dryRun }));
+        for (const entry of result.reported) {
+          const what =
+            entry.outcome === 'historical'
+              ? 'kept as an inactive historical Primary'
+              : 'not assigned; legacy column cleared';
+          console.log(
+            `worklet #${entry.workletId} “${entry.workletTitle}”: legacy mentor #${entry.mentorId}${entry.mentorName ? ` (${entry.mentorName})` : ''} ${what}: ${entry.message}`,
+          );
+        }
         console.log(
-          `created ${result.assignmentsCreated} assignments, corrected ${result.legacyColumnsCorrected} legacy mentor columns`,
+          `${dryRun ? 'dry run, nothing written: would create' : 'created'} ${result.assignmentsCreated} assignments and ` +
+            `${result.historicalAssignments} inactive historical assignments, ${dryRun ? 'would correct' : 'corrected'} ` +
+            `${result.legacyColumnsCorrected} legacy mentor columns; ${result.reported.length} legacy ids reported`,
         );
       } finally {
         await db.close();
@@ -98,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
     }
     default:
       throw new DatabaseError(
-        'usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy',
+        'usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy [--dry-run]',
       );
   }
 }

@@ -39,12 +39,25 @@ export function validatePostgresUrl(url: string): string {
   return url;
 }
 
-/** The URL without its password, for logs and messages. */
+/** Query parameters that carry a secret (`?password=`, `sslpassword`, tokens, keys). */
+const secretParameter = /pass|secret|token|key/i;
+
+/**
+ * The URL without its secrets, for logs and messages: the password of the userinfo and of
+ * any secret-bearing query parameter (libpq and `pg` accept `?password=`). Every URL the
+ * data layer prints goes through here.
+ */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (secretParameter.test(name)) parsed.searchParams.set(name, '***');
+    }
+    return parsed
+      .toString()
+      .replace(/=\*\*\*/g, '=***')
+      .replace(/%2A%2A%2A/g, '***');
   } catch {
     return '(invalid URL)';
   }

@@ -10,6 +10,7 @@ import { DatabaseError, describeConnectionError } from './errors.ts';
 import { migrateDatabase } from './migrate/migrations.ts';
 import { generateDemoProgram } from './seed/demo.ts';
 import { isDatabaseEmpty, loadProgram } from './seed/load.ts';
+import { ensurePostgresServer } from './server-probe.ts';
 import { withConnection } from './sql.ts';
 
 export type OpenedDatabase = Database & {
@@ -36,6 +37,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
     target.kind === 'embedded' ? `embedded PGlite in ${target.dataDir ?? 'memory'}` : redactUrl(target.url);
   let db: Database | undefined;
   try {
+    if (!embedded) await ensurePostgresServer(connectionString);
     const appliedMigrations = await migrateDatabase(connectionString);
     db = createPrismaClient(connectionString, {
       ...clientOptions,

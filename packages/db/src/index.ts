@@ -7,5 +7,6 @@ export type * from './generated/prisma/client.ts';
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export { AssignmentEventType, MentorRole, UserRole, WorkletStatus } from './generated/prisma/enums.ts';
 export { type BackfillResult, backfillLegacyMentors } from './legacy/backfill-legacy.ts';
+export { workletsChangedSql } from './legacy/worklet-changed.ts';
 export { migrateDatabase } from './migrate/migrations.ts';
 export { demoEmails } from './seed/program.ts';

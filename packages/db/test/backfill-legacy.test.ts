@@ -120,7 +120,12 @@ describe('backfillLegacyMentors', () => {
   it('returns how many assignments it created and how many legacy columns it corrected', () => {
     // Created: fresh (Primary), taken (Secondary), inactivePrimary (Primary).
     // Corrected: inactiveRow (m2 -> NULL), taken (m3 -> m4), noLegacyButPrimary (NULL -> m1).
-    expect(first).toEqual({ assignmentsCreated: 3, legacyColumnsCorrected: 3 });
+    expect(first).toEqual({
+      assignmentsCreated: 3,
+      legacyColumnsCorrected: 3,
+      historicalAssignments: 0,
+      reported: [],
+    });
   });
 
   it('gives a legacy mentor without an assignment an active Primary and one "assigned" event by the system', async () => {
@@ -211,7 +216,12 @@ describe('backfillLegacyMentors', () => {
   it('is idempotent: a second run creates 0, corrects 0 and leaves every table byte-for-byte the same', async () => {
     const afterFirst = await dumpTables(db.pool);
     const second = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
-    expect(second).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
+    expect(second).toEqual({
+      assignmentsCreated: 0,
+      legacyColumnsCorrected: 0,
+      historicalAssignments: 0,
+      reported: [],
+    });
     expect(await dumpTables(db.pool)).toEqual(afterFirst);
   });
 });

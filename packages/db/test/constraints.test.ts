@@ -242,8 +242,8 @@ describe('foreign-key actions', () => {
       code: '23503',
       constraint: 'worklets_mentor_id_fkey',
     });
-    const event = `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, type)
-                   VALUES ($1, $2, $3, 'n', 'e', $4, 'assigned')`;
+    const event = `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, type, worklet_version)
+                   VALUES ($1, $2, $3, 'n', 'e', $4, 'assigned', 2)`;
     await expect(db.pool.query(event, [999, worklet, mentor, null])).rejects.toMatchObject({
       constraint: 'assignment_events_assignment_id_fkey',
     });

@@ -73,7 +73,12 @@ describe('legacy invariant', () => {
 
   it('holds after the backfill, which has nothing to do on the demo program', async () => {
     const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client));
-    expect(result).toEqual({ assignmentsCreated: 0, legacyColumnsCorrected: 0 });
+    expect(result).toEqual({
+      assignmentsCreated: 0,
+      legacyColumnsCorrected: 0,
+      historicalAssignments: 0,
+      reported: [],
+    });
     expect((await db.pool.query(invariantViolations)).rows).toEqual([]);
   });
 
@@ -112,6 +117,8 @@ describe('legacy invariant', () => {
     expect(await withConnection(db.pool, (client) => backfillLegacyMentors(client))).toEqual({
       assignmentsCreated: 0,
       legacyColumnsCorrected: 0,
+      historicalAssignments: 0,
+      reported: [],
     });
   });
 });

@@ -86,9 +86,10 @@ export async function insertAssignedEvent(
   actorId: number | null,
 ): Promise<number> {
   const result = await db.query<{ id: number }>(
-    `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name, type, new_role)
-     SELECT a.id, a.worklet_id, a.mentor_id, m.name, m.email, actor.id, actor.name, 'assigned', a.role_type
+    `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name, type, new_role, worklet_version)
+     SELECT a.id, a.worklet_id, a.mentor_id, m.name, m.email, actor.id, actor.name, 'assigned', a.role_type, w.version
      FROM mentor_worklet_assignments a
+     JOIN worklets w ON w.id = a.worklet_id
      JOIN users m ON m.id = a.mentor_id
      LEFT JOIN users actor ON actor.id = $2
      WHERE a.id = $1

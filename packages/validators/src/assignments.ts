@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { id, pageInput } from './common.ts';
+import { expectedVersion, id, pageInput } from './common.ts';
 
 /** Roles a mentor can have on a worklet; at most one active Primary per worklet. */
 export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const;
 export const mentorRole = z.enum(mentorRoles);
 export type MentorRole = z.infer<typeof mentorRole>;
 
+/** At most this many active mentors per worklet, in every write (and in the web picker). */
 export const maxMentorsPerWorklet = 20;
 
 /**
@@ -22,10 +23,14 @@ export const assignMentorInput = z.strictObject({
 });
 export type AssignMentorInput = z.input<typeof assignMentorInput>;
 
-/** The whole set of a worklet's active mentors, as a multi-select saves it. */
+/**
+ * The whole set of a worklet's active mentors, as a multi-select saves it, with the worklet
+ * version the editor started from (a stale one is a CONFLICT: nobody's change is lost).
+ */
 export const setWorkletMentorsInput = z
   .strictObject({
     workletId: id,
+    expectedVersion,
     mentors: z
       .array(z.strictObject({ mentorId: id, role: mentorRole }))
       .max(maxMentorsPerWorklet, `A worklet can have at most ${maxMentorsPerWorklet} mentors`),

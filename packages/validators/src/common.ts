@@ -13,4 +13,21 @@ export const pageInput = {
   direction: z.enum(['forward', 'backward']).optional(),
 };
 
-export const searchText = z.string().trim().max(100);
+/**
+ * Every string input starts here: text without NUL characters (PostgreSQL cannot store
+ * U+0000 in text, so it would otherwise fail deep in the database as a 500).
+ */
+export function text() {
+  return z.string().refine((value) => !value.includes('\0'), 'Text cannot contain NUL characters');
+}
+
+export const searchText = text().trim().max(100);
+
+/** The worklet version an editor started from (optimistic concurrency; see worklets.version). */
+export const expectedVersion = z.number().int().min(1).max(2_147_483_647);
+
+/**
+ * A key the client makes once per form submission (a UUID): sending the same create again
+ * with the same key returns the first result instead of creating a second row.
+ */
+export const idempotencyKey = z.uuid({ message: 'idempotencyKey must be a UUID' });

@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import { id, pageInput, searchText } from './common.ts';
+import { id, idempotencyKey, pageInput, searchText, text } from './common.ts';
 
 export const userRoles = ['admin', 'mentor', 'student'] as const;
 export const userRole = z.enum(userRoles);
 export type UserRole = z.infer<typeof userRole>;
 
 /** Emails are compared case-insensitively: stored trimmed and lower-case. */
-export const email = z
-  .string()
+export const email = text()
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'Enter a valid email address' }).max(254));
-export const personName = z.string().trim().min(1, 'Enter a name').max(120);
+export const personName = text().trim().min(1, 'Enter a name').max(120);
 
 export const createUserInput = z.strictObject({
   email,
@@ -19,6 +18,10 @@ export const createUserInput = z.strictObject({
   role: userRole,
 });
 export type CreateUserInput = z.infer<typeof createUserInput>;
+
+/** users.create: a new user's fields and the submission's idempotency key. */
+export const createUserRequest = createUserInput.extend({ idempotencyKey });
+export type CreateUserRequest = z.input<typeof createUserRequest>;
 
 export const updateUserInput = z.strictObject({
   id,

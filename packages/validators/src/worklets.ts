@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, pageInput, searchText } from './common.ts';
+import { expectedVersion, id, idempotencyKey, pageInput, searchText, text } from './common.ts';
 
 export const workletStatuses = ['draft', 'active', 'completed', 'archived'] as const;
 export const workletStatus = z.enum(workletStatuses);
@@ -10,13 +10,15 @@ export const workletCoverages = ['all', 'needs_primary', 'no_mentors'] as const;
 export const workletCoverage = z.enum(workletCoverages);
 export type WorkletCoverage = z.infer<typeof workletCoverage>;
 
-export const workletTitle = z.string().trim().min(3, 'A title needs at least 3 characters').max(200);
-export const workletDescription = z.string().trim().max(5_000);
+export const workletTitle = text().trim().min(3, 'A title needs at least 3 characters').max(200);
+export const workletDescription = text().trim().max(5_000);
 
 export const createWorkletInput = z.strictObject({
   title: workletTitle,
   description: workletDescription.default(''),
   status: workletStatus.exclude(['archived']).default('draft'),
+  /** Made by the client per form submission: a repeated submission returns the first worklet. */
+  idempotencyKey,
 });
 export type CreateWorkletInput = z.input<typeof createWorkletInput>;
 
@@ -25,6 +27,8 @@ export const updateWorkletInput = z.strictObject({
   title: workletTitle.optional(),
   description: workletDescription.optional(),
   status: workletStatus.optional(),
+  /** The version the editor started from: a stale one is a CONFLICT carrying what changed since. */
+  expectedVersion,
 });
 export type UpdateWorkletInput = z.input<typeof updateWorkletInput>;
 

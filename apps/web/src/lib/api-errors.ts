@@ -3,6 +3,12 @@
  * coordinator's words for everything else.
  */
 import { TRPCClientError } from '@trpc/client';
+import type { RouterOutputs } from '@worklets/api';
+
+type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
+
+/** A save refused because the worklet changed since it was loaded: what changed since, and by whom. */
+export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };
 
 type ErrorData = {
   code?: string;
@@ -10,6 +16,7 @@ type ErrorData = {
   zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
   details?: { primaryMentor?: { id: number; name: string } } | null;
   ref?: string | null;
+  staleWrite?: StaleWrite | null;
 };
 
 function data(error: unknown): ErrorData | undefined {
@@ -37,6 +44,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
 /** The mentor who is already Primary, when a request would have made a second one. */
 export function primaryConflict(error: unknown): { id: number; name: string } | null {
   return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.primaryMentor ?? null) : null;
+}
+
+/** The changes that made a save stale, when it was refused for that reason. */
+export function staleWrite(error: unknown): StaleWrite | null {
+  return errorCode(error) === 'CONFLICT' ? (data(error)?.staleWrite ?? null) : null;
 }
 
 export function errorMessage(error: unknown): string {

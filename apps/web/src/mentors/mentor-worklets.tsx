@@ -9,36 +9,34 @@ type Row = RouterOutputs['assignments']['mentorWorklets'][number];
 export function MentorWorklets({ rows }: { rows: Row[] }) {
   if (rows.length === 0) return <Text c="dimmed">No active worklets.</Text>;
   return (
-    <Table.ScrollContainer minWidth={480}>
-      <Table aria-label="Active worklets">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Worklet</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Since</Table.Th>
+    <Table aria-label="Active worklets" className="stack-on-phone">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Worklet</Table.Th>
+          <Table.Th>Role</Table.Th>
+          <Table.Th>Since</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.assignmentId}>
+            <Table.Td>
+              <Stack gap={2}>
+                <Anchor component={Link} href={`/worklets/${r.workletId}`}>
+                  {r.title}
+                </Anchor>
+                <Group gap={4}>
+                  <StatusBadge status={r.status} />
+                </Group>
+              </Stack>
+            </Table.Td>
+            <Table.Td miw={120} data-label="Role">
+              <RoleBadge role={r.role} />
+            </Table.Td>
+            <Table.Td data-label="Since">{formatDate(r.assignedAt)}</Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((r) => (
-            <Table.Tr key={r.assignmentId}>
-              <Table.Td>
-                <Stack gap={2}>
-                  <Anchor component={Link} href={`/worklets/${r.workletId}`}>
-                    {r.title}
-                  </Anchor>
-                  <Group gap={4}>
-                    <StatusBadge status={r.status} />
-                  </Group>
-                </Stack>
-              </Table.Td>
-              <Table.Td miw={120}>
-                <RoleBadge role={r.role} />
-              </Table.Td>
-              <Table.Td>{formatDate(r.assignedAt)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }

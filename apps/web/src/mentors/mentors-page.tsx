@@ -34,37 +34,37 @@ export function MentorsPage() {
       )}
       {list.isSuccess && items.length === 0 && <Text c="dimmed">No mentor matches “{query}”.</Text>}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
-          <Table striped highlightOnHover aria-label="Mentors">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th ta="right">Active worklets</Table.Th>
+        <Table striped highlightOnHover aria-label="Mentors" className="stack-on-phone">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th ta="right">Active worklets</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td>
+                  <Group gap="xs">
+                    <Anchor component={Link} href={`/mentors/${m.id}`}>
+                      {m.name}
+                    </Anchor>
+                    {!m.isActive && (
+                      <Badge color="gray" size="xs">
+                        deactivated
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td data-label="Email">{m.email}</Table.Td>
+                <Table.Td data-label="Active worklets" ta="right">
+                  {m.activeWorklets}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((m) => (
-                <Table.Tr key={m.id}>
-                  <Table.Td>
-                    <Group gap="xs">
-                      <Anchor component={Link} href={`/mentors/${m.id}`}>
-                        {m.name}
-                      </Anchor>
-                      {!m.isActive && (
-                        <Badge color="gray" size="xs">
-                          deactivated
-                        </Badge>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{m.email}</Table.Td>
-                  <Table.Td ta="right">{m.activeWorklets}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
       <LoadMore query={list} label="Load more mentors" />
     </Stack>

@@ -13,19 +13,18 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import type { RouterOutputs, SessionUser } from '@worklets/api';
 import { type UserRole, userRoles } from '@worklets/validators/users';
 import { useState } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
+import { ActivationModal } from './activation-modal.tsx';
 import { UserFormModal } from './user-form-modal.tsx';
 
 type User = RouterOutputs['users']['list']['items'][number];
 
 export function UsersPage({ user: me }: { user: SessionUser }) {
-  const utils = trpc.useUtils();
   const [search, setSearch] = useState('');
   const [query] = useDebouncedValue(search.trim(), 250);
   const [role, setRole] = useState<UserRole | undefined>();
@@ -35,24 +34,9 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
     { limit: 50, search: query || undefined, role, includeInactive },
     { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
   );
-  const setActive = trpc.users.setActive.useMutation();
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
-  async function toggle(user: User) {
-    try {
-      await setActive.mutateAsync({ id: user.id, isActive: !user.isActive });
-      await Promise.all([utils.users.invalidate(), utils.worklets.invalidate(), utils.mentors.invalidate()]);
-      notifications.show({
-        color: 'green',
-        title: user.isActive ? 'User deactivated' : 'User reactivated',
-        message: user.isActive
-          ? `${user.name} is signed out everywhere${user.role === 'mentor' ? ' and removed from their worklets' : ''}.`
-          : `${user.name} can sign in again.`,
-      });
-    } catch (error) {
-      notifications.show({ color: 'red', title: 'Not changed', message: errorMessage(error) });
-    }
-  }
+  const [confirming, setConfirming] = useState<User | null>(null);
 
   return (
     <Stack>
@@ -93,59 +77,58 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
       )}
       {list.isSuccess && items.length === 0 && <Text c="dimmed">No users match.</Text>}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped aria-label="Users">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>
-                  <span className="sr-only">Actions</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((u) => (
-                <Table.Tr key={u.id}>
-                  <Table.Td>{u.name}</Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>{u.role}</Table.Td>
-                  <Table.Td>
-                    {u.isActive ? (
-                      <Badge color="green" variant="light">
-                        active
-                      </Badge>
-                    ) : (
-                      <Badge color="gray">deactivated</Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
-                        Edit
+        <Table striped aria-label="Users" className="stack-on-phone">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>
+                <span className="sr-only">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td fw={500}>{u.name}</Table.Td>
+                <Table.Td data-label="Email">{u.email}</Table.Td>
+                <Table.Td data-label="Role">{u.role}</Table.Td>
+                <Table.Td data-label="Status">
+                  {u.isActive ? (
+                    <Badge color="green" variant="light">
+                      active
+                    </Badge>
+                  ) : (
+                    <Badge color="gray">deactivated</Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap="xs" justify="flex-end">
+                    <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
+                      Edit
+                    </Button>
+                    {u.id !== me.id && (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color={u.isActive ? 'red' : 'green'}
+                        onClick={() => setConfirming(u)}
+                        aria-label={`${u.isActive ? 'Deactivate' : 'Reactivate'} ${u.name}`}
+                      >
+                        {u.isActive ? 'Deactivate' : 'Reactivate'}
                       </Button>
-                      {u.id !== me.id && (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color={u.isActive ? 'red' : 'green'}
-                          onClick={() => toggle(u)}
-                          aria-label={`${u.isActive ? 'Deactivate' : 'Reactivate'} ${u.name}`}
-                        >
-                          {u.isActive ? 'Deactivate' : 'Reactivate'}
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
       <LoadMore query={list} label="Load more users" />
+      {confirming && <ActivationModal user={confirming} onClose={() => setConfirming(null)} />}
       {editing && <UserFormModal onClose={() => setEditing(null)} user={editing === 'new' ? undefined : editing} />}
     </Stack>
   );

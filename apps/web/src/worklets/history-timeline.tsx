@@ -15,8 +15,19 @@ function describeEvent(e: HistoryEntry): string {
       return `${e.mentorName} removed (was ${e.oldRole})`;
     case 'role_changed':
       return `${e.mentorName}: ${e.oldRole} → ${e.newRole}`;
+    case 'worklet_updated':
+      return `Worklet ${e.changedFields.length ? e.changedFields.join(', ') : 'details'} edited`;
   }
 }
+
+/** One colour per kind of change, so a timeline reads at a glance. */
+export const eventColor: Record<HistoryEntry['type'], string> = {
+  assigned: 'blue',
+  reactivated: 'teal',
+  deactivated: 'red',
+  role_changed: 'orange',
+  worklet_updated: 'gray',
+};
 
 /** Who changed what, and when; newest first. */
 export function HistoryTimeline({
@@ -35,11 +46,7 @@ export function HistoryTimeline({
     <>
       <Timeline bulletSize={14} lineWidth={2} aria-label="Assignment history">
         {entries.map((e) => (
-          <Timeline.Item
-            key={e.id}
-            title={describeEvent(e)}
-            color={e.type === 'deactivated' ? 'red' : e.type === 'role_changed' ? 'yellow' : 'blue'}
-          >
+          <Timeline.Item key={e.id} title={describeEvent(e)} color={eventColor[e.type]}>
             {showWorklet && (
               <Anchor component={Link} href={`/worklets/${e.workletId}`} size="sm">
                 {e.workletTitle}

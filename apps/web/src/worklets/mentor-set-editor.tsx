@@ -1,201 +1,99 @@
-import { Alert, Button, Group, List, MultiSelect, Select, Stack, Table, Text } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
-import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
-import { useMemo, useState } from 'react';
+import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
+import { useRef } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
-import { trpc } from '../trpc.ts';
-import {
-  addMembers,
-  describeChange,
-  diffMembers,
-  primaryOf,
-  removeMember,
-  type SetMember,
-  setRole,
-  sortMembers,
-} from './mentor-set.ts';
+import { MentorPicker } from './mentor-picker.tsx';
+import { MentorRolesTable } from './mentor-roles-table.tsx';
+import { describeChange, primaryOf, type SetChange, type SetMember } from './mentor-set.ts';
+import { StaleWriteAlert } from './stale-write-alert.tsx';
+import { useMentorSetDraft } from './use-mentor-set-draft.ts';
 
 /**
- * The assignment screen: pick mentors in a multi-select that searches on the server,
- * set each one's role, and save the whole set in one call.
+ * The assignment screen: pick mentors in a multi-select that searches on the server, set
+ * each one's role, and save the whole set in one call (see useMentorSetDraft).
  */
 export function MentorSetEditor({
   workletId,
   saved,
+  version,
   disabledReason,
 }: {
   workletId: number;
   saved: SetMember[];
+  version: number;
   disabledReason?: string;
 }) {
-  const utils = trpc.useUtils();
-  const [members, setMembers] = useState<SetMember[]>(saved);
-  const [search, setSearch] = useState('');
-  const [query] = useDebouncedValue(search, 200);
-  const results = trpc.mentors.search.useQuery({ query, limit: 20 }, { placeholderData: (previous) => previous });
-  const save = trpc.assignments.setMentors.useMutation();
-  const changes = useMemo(() => diffMembers(saved, members), [saved, members]);
-  const currentPrimary = primaryOf(members);
-
-  const known = new Map<number, Omit<SetMember, 'role'>>();
-  for (const m of results.data ?? []) known.set(m.id, { mentorId: m.id, name: m.name, email: m.email });
-  for (const m of members) known.set(m.mentorId, m);
-  const data = [...known.values()].map((m) => ({ value: String(m.mentorId), label: m.name, email: m.email }));
-
-  function onPick(values: string[]) {
-    const ids = new Set(values.map(Number));
-    let next = members.filter((m) => ids.has(m.mentorId));
-    next = addMembers(
-      next,
-      [...ids].filter((id) => !next.some((m) => m.mentorId === id)).map((id) => known.get(id)!),
-    );
-    setMembers(next);
-    setSearch('');
-  }
-
-  async function submit() {
-    try {
-      const result = await save.mutateAsync({
-        workletId,
-        mentors: members.map((m) => ({ mentorId: m.mentorId, role: m.role })),
-      });
-      await Promise.all([
-        utils.worklets.invalidate(),
-        utils.assignments.invalidate(),
-        utils.history.invalidate(),
-        utils.mentors.list.invalidate(),
-      ]);
-      notifications.show({
-        color: 'green',
-        title: 'Mentors saved',
-        message: `${result.changes} change${result.changes === 1 ? '' : 's'} recorded in the history.`,
-      });
-    } catch {
-      // Shown below.
-    }
-  }
+  const draft = useMentorSetDraft(workletId, saved, version);
+  const { members, changes, stale, save } = draft;
+  // Save, Discard and Remove take away the control that had the focus: it goes to the picker.
+  const picker = useRef<HTMLInputElement>(null);
+  const focusPicker = () => requestAnimationFrame(() => picker.current?.focus());
 
   return (
     <Stack>
-      <MultiSelect
-        label="Assigned mentors"
-        description="Type a name or email to search mentors; selected mentors are assigned to this worklet."
-        placeholder={members.length ? 'Add another mentor' : 'Search mentors'}
-        searchable
-        searchValue={search}
-        onSearchChange={setSearch}
-        data={data}
-        value={members.map((m) => String(m.mentorId))}
-        onChange={onPick}
-        filter={({ options }) => options}
-        renderOption={({ option }) => (
-          <div>
-            <Text size="sm">{option.label}</Text>
-            <Text size="xs" c="dimmed">
-              {(option as unknown as { email: string }).email}
-            </Text>
-          </div>
-        )}
-        nothingFoundMessage={results.isFetching ? 'Searching…' : 'No mentor found'}
-        hidePickedOptions={false}
-        disabled={!!disabledReason}
-        maxValues={20}
+      <MentorPicker
+        members={members}
+        onChange={draft.setMembers}
+        disabled={!!disabledReason || !!stale}
+        inputRef={picker}
       />
       {disabledReason && (
         <Text size="sm" c="dimmed">
           {disabledReason}
         </Text>
       )}
-      {members.length > 0 && (
-        <Table.ScrollContainer minWidth={360}>
-          <Table verticalSpacing="xs" aria-label="Roles of the selected mentors">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Mentor</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>
-                  <span className="sr-only">Actions</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sortMembers(members).map((m) => (
-                <Table.Tr key={m.mentorId}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {m.name}
-                    </Text>
-                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                      {m.email}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Select
-                      aria-label={`Role of ${m.name}`}
-                      data={[...mentorRoles]}
-                      value={m.role}
-                      allowDeselect={false}
-                      onChange={(role) => role && setMembers(setRole(members, m.mentorId, role as MentorRole))}
-                      w={140}
-                      size="xs"
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} justify="flex-end">
-                      {m.role !== 'Primary' && (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          onClick={() => setMembers(setRole(members, m.mentorId, 'Primary'))}
-                        >
-                          Make Primary
-                        </Button>
-                      )}
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setMembers(removeMember(members, m.mentorId))}
-                        aria-label={`Remove ${m.name}`}
-                      >
-                        Remove
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {members.length > 0 && !currentPrimary && (
+      {members.length > 0 && <MentorRolesTable members={members} onChange={draft.setMembers} onRemoved={focusPicker} />}
+      {members.length > 0 && !primaryOf(members) && (
         <Alert color="orange" title="No Primary mentor">
           This worklet will have no Primary mentor. Use “Make Primary” on one of the mentors.
         </Alert>
       )}
-      {changes.length > 0 && (
-        <Alert color="blue" title="Unsaved changes" aria-live="polite">
-          <List size="sm">
-            {changes.map((c) => (
-              <List.Item key={`${c.kind}-${c.member.mentorId}`}>{describeChange(c)}</List.Item>
-            ))}
-          </List>
-        </Alert>
+      {changes.length > 0 && <UnsavedChanges changes={changes} />}
+      {stale && (
+        <StaleWriteAlert
+          staleWrite={stale}
+          action="Nothing was saved and your changes are kept. Review them against the current mentors, then save again."
+        />
       )}
-      {save.error && (
+      {save.error && !stale && (
         <Alert color="red" role="alert" title="Not saved">
           {errorMessage(save.error)}
         </Alert>
       )}
       <Group>
-        <Button onClick={submit} disabled={changes.length === 0} loading={save.isPending}>
-          Save mentors
-        </Button>
-        <Button variant="default" onClick={() => setMembers(saved)} disabled={changes.length === 0}>
+        {stale ? (
+          <Button onClick={() => draft.reload(true)}>Review my changes</Button>
+        ) : (
+          <Button
+            onClick={async () => (await draft.submit()) && focusPicker()}
+            disabled={changes.length === 0 || save.isPending}
+            loading={save.isPending}
+          >
+            Save mentors
+          </Button>
+        )}
+        <Button
+          variant="default"
+          onClick={() => {
+            draft.discard();
+            focusPicker();
+          }}
+          disabled={changes.length === 0}
+        >
           Discard changes
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+function UnsavedChanges({ changes }: { changes: SetChange[] }) {
+  return (
+    <Alert color="blue" title="Unsaved changes" aria-live="polite">
+      <List size="sm">
+        {changes.map((c) => (
+          <List.Item key={`${c.kind}-${c.member.mentorId}`}>{describeChange(c)}</List.Item>
+        ))}
+      </List>
+    </Alert>
   );
 }

@@ -4,6 +4,7 @@ import {
   describeChange,
   diffMembers,
   primaryOf,
+  rebaseMembers,
   removeMember,
   type SetMember,
   setRole,
@@ -61,5 +62,48 @@ describe('mentor set editing', () => {
       'Add Cy Tanaka as Primary',
     ]);
     expect(diffMembers(saved, saved)).toEqual([]);
+  });
+});
+
+describe('rebasing unsaved changes onto a newer saved set', () => {
+  const saved = [{ ...ada, role: 'Primary' as const }];
+  it('keeps an addition made by someone else and adds mine', () => {
+    const mine = diffMembers(saved, addMembers(saved, [bob]));
+    const theirs = [...saved, { ...cy, role: 'Secondary' as const }];
+    const rebased = rebaseMembers(theirs, mine);
+    expect(sortMembers(rebased).map((m) => [m.mentorId, m.role])).toEqual([
+      [1, 'Primary'],
+      [2, 'Secondary'],
+      [3, 'Secondary'],
+    ]);
+    expect(diffMembers(theirs, rebased).map(describeChange)).toEqual(['Add Bob Okafor as Secondary']);
+  });
+
+  it('makes a mentor I promoted Primary demote whoever is Primary now', () => {
+    const two = [...saved, { ...bob, role: 'Secondary' as const }];
+    const mine = diffMembers(two, setRole(two, bob.mentorId, 'Primary'));
+    const theirs = [
+      { ...ada, role: 'Secondary' as const },
+      { ...bob, role: 'Secondary' as const },
+      { ...cy, role: 'Primary' as const },
+    ];
+    const rebased = rebaseMembers(theirs, mine);
+    expect(primaryOf(rebased)?.mentorId).toBe(bob.mentorId);
+    expect(rebased.filter((m) => m.role === 'Primary')).toHaveLength(1);
+  });
+
+  it('adds a mentor I added as Primary as Secondary when someone else set a Primary meanwhile', () => {
+    const mine = diffMembers([], addMembers([], [bob]));
+    expect(mine.map(describeChange)).toEqual(['Add Bob Okafor as Primary']);
+    const rebased = rebaseMembers(saved, mine);
+    expect(diffMembers(saved, rebased).map(describeChange)).toEqual(['Add Bob Okafor as Secondary']);
+    expect(rebaseMembers([], mine).map((m) => m.role)).toEqual(['Primary']);
+  });
+
+  it('drops a role change for a mentor who was removed meanwhile, and a removal already done', () => {
+    const two = [...saved, { ...bob, role: 'Secondary' as const }];
+    const mine = diffMembers(two, removeMember(setRole(two, bob.mentorId, 'Primary'), ada.mentorId));
+    const theirs = [{ ...cy, role: 'Primary' as const }];
+    expect(rebaseMembers(theirs, mine)).toEqual(theirs);
   });
 });

@@ -69,3 +69,39 @@ export function describeChange(change: SetChange): string {
       return `${change.member.name}: ${change.from} → ${change.member.role}`;
   }
 }
+
+/**
+ * Applies changes made against an older saved set to the current saved set, after someone
+ * else saved in between: removals of mentors who are gone already and additions of mentors
+ * who are there already fall away; role changes apply to whoever is still there (a role
+ * change to Primary demotes the current Primary, as `setRole` does). An addition never
+ * displaces a Primary someone else has set meanwhile: it joins as Primary only when the
+ * current set has none, else as Secondary, and the user sees that before saving.
+ */
+export function rebaseMembers(current: SetMember[], changes: SetChange[]): SetMember[] {
+  let next = [...current];
+  for (const change of changes) {
+    const present = next.some((m) => m.mentorId === change.member.mentorId);
+    if (change.kind === 'remove') {
+      next = removeMember(next, change.member.mentorId);
+      continue;
+    }
+    // A role change for a mentor someone else removed meanwhile falls away too.
+    if (change.kind === 'role' && !present) continue;
+    if (change.kind === 'add') {
+      if (present) continue;
+      const role = change.member.role === 'Primary' && primaryOf(next) ? 'Secondary' : change.member.role;
+      next = [...next, { ...change.member, role }];
+      continue;
+    }
+    next = setRole(next, change.member.mentorId, change.member.role);
+  }
+  return next;
+}
+
+/** The editable set from the active mentors a worklet's detail returns. */
+export function toSetMembers(
+  mentors: readonly { mentorId: number; name: string; email: string; role: MentorRole }[],
+): SetMember[] {
+  return mentors.map((m) => ({ mentorId: m.mentorId, name: m.name, email: m.email, role: m.role }));
+}

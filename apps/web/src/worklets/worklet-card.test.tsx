@@ -10,6 +10,7 @@ const base: WorkletCardData = {
   title: 'Edge inference for crop disease detection',
   description: '',
   status: 'active',
+  version: 1,
   updatedAt: new Date(),
   mentors: [],
   hasPrimary: false,

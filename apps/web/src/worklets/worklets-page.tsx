@@ -20,7 +20,7 @@ import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
-import { MentorSelect } from './mentor-select.tsx';
+import { MentorFilterSelect } from './mentor-filter-select.tsx';
 import { WorkletCard } from './worklet-card.tsx';
 import { filtersToSearch, parseFilters, type WorkletFilters } from './worklet-filters.ts';
 import { WorkletFormModal } from './worklet-form-modal.tsx';
@@ -86,7 +86,7 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
           w={{ base: '100%', sm: 160 }}
         />
         {admin && (
-          <MentorSelect label="Mentor" value={filters.mentorId} onChange={(mentorId) => update({ mentorId })} />
+          <MentorFilterSelect label="Mentor" value={filters.mentorId} onChange={(mentorId) => update({ mentorId })} />
         )}
         <div>
           <Text component="label" size="sm" fw={500} id="coverage-label" display="block" mb={4}>
@@ -123,7 +123,7 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
         ))}
       </SimpleGrid>
       <LoadMore query={list} label="Load more worklets" />
-      {admin && <WorkletFormModal opened={creating} onClose={() => setCreating(false)} />}
+      {admin && creating && <WorkletFormModal onClose={() => setCreating(false)} />}
     </Stack>
   );
 }

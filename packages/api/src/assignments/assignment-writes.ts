@@ -1,33 +1,41 @@
 /**
- * The assignment write operations, each one transaction on one worklet.
- * They decide *what* changes; mentor-changes.ts writes it, records it and keeps the
- * legacy column in sync.
+ * The assignment write operations, each one transaction on one locked worklet. They decide
+ * *what* changes, under the rules of @worklets/db/assignment-rules (the same rules as the
+ * legacy backfill and every other writer); mentor-changes.ts writes it, records it, bumps
+ * the worklet's version and keeps the legacy column in sync.
  */
 import type { MentorRole, PrismaClient } from '@worklets/db';
+import {
+  defaultRole,
+  type MentorFacts,
+  mentorCountViolation,
+  mentorViolation,
+  primaryViolation,
+  workletViolation,
+} from '@worklets/db/assignment-rules';
 import type {
   AssignMentorInput,
   ChangeAssignmentRoleInput,
   ReactivateAssignmentInput,
   SetWorkletMentorsInput,
 } from '@worklets/validators/assignments';
-import { badRequest, conflict, notFound, retryOnConflict } from '../errors.ts';
+import { badRequest, conflict, enforceRule, notFound, retryOnConflict } from '../errors.ts';
+import { staleWrite } from '../stale-write.ts';
+import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './assignment-select.ts';
 import {
   type Actor,
   applyMentorChanges,
-  defaultRole,
-  ensureOpenForNewMentors,
+  type CurrentAssignment,
   type LockedWorklet,
-  loadAssignableMentors,
   lockWorkletForChange,
   type MentorChange,
-  primaryHandover,
+  type MentorRef,
   type Tx,
 } from './mentor-changes.ts';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './mentor-select.ts';
 
 type Defaulted<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-export type WriteResult = { workletId: number; mentors: WorkletMentor[]; changes: number };
+export type WriteResult = { workletId: number; version: number; mentors: WorkletMentor[]; changes: number };
 
 async function activeMentors(tx: Tx, workletId: number): Promise<WorkletMentor[]> {
   const rows = await tx.mentorWorkletAssignment.findMany({
@@ -48,16 +56,70 @@ async function inWorkletTransaction(
     db.$transaction(async (tx) => {
       const worklet = await lockWorkletForChange(tx, workletId);
       const changes = await decide(tx, worklet);
-      await applyMentorChanges(tx, worklet, changes, actor);
-      return { workletId, mentors: await activeMentors(tx, workletId), changes: changes.length };
+      ensureMentorLimit(worklet, changes);
+      const version = await applyMentorChanges(tx, worklet, changes, actor);
+      return { workletId, version, mentors: await activeMentors(tx, workletId), changes: changes.length };
     }),
   );
+}
+
+/** Rule 3 for every write: the active mentors after the changes. */
+function ensureMentorLimit(worklet: LockedWorklet, changes: MentorChange[]): void {
+  const delta = changes.reduce(
+    (n, c) => n + (c.kind === 'assign' || c.kind === 'reactivate' ? 1 : c.kind === 'deactivate' ? -1 : 0),
+    0,
+  );
+  if (delta <= 0) return;
+  enforceRule(mentorCountViolation(worklet, worklet.assignments.filter((a) => a.isActive).length + delta));
 }
 
 async function assignmentWorkletId(db: PrismaClient, assignmentId: number): Promise<number> {
   const row = await db.mentorWorkletAssignment.findUnique({ where: { id: assignmentId }, select: { workletId: true } });
   if (!row) throw notFound('Assignment');
   return row.workletId;
+}
+
+/** Reads the users who are about to become active mentors and checks rule 1 for each: one query. */
+async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, MentorRef>> {
+  if (mentorIds.length === 0) return new Map();
+  // FOR SHARE: a concurrent deactivation or role change of these users waits for this
+  // transaction (and this one for it), so nobody inactive or non-mentor gets assigned.
+  const users = await tx.$queryRaw<(MentorFacts & { email: string })[]>`
+    SELECT id, name, email, role::text AS role, is_active AS "isActive"
+    FROM users WHERE id = ANY(${mentorIds}::int[]) ORDER BY id FOR SHARE`;
+  const byId = new Map(users.map((u) => [u.id, u]));
+  for (const id of mentorIds) enforceRule(mentorViolation(byId.get(id), id));
+  return new Map(users.map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
+}
+
+function activePrimary(worklet: LockedWorklet): CurrentAssignment | undefined {
+  return worklet.assignments.find((a) => a.isActive && a.roleType === 'Primary');
+}
+
+/**
+ * Rule 4 when `mentorId` is to become Primary and someone else is: either demote them to
+ * Secondary (`replacePrimary`) or refuse with a CONFLICT that names them.
+ */
+function primaryHandover(
+  worklet: LockedWorklet,
+  mentorId: number,
+  newMentorName: string,
+  replacePrimary: boolean,
+): MentorChange[] {
+  const current = activePrimary(worklet);
+  const taken = primaryViolation(
+    worklet,
+    current && { mentorId: current.mentorId, name: current.mentor.name },
+    mentorId,
+  );
+  if (!taken || !current) return [];
+  if (!replacePrimary) {
+    throw conflict(
+      `${taken.message} Replace the Primary to make ${newMentorName} Primary; ${current.mentor.name} then becomes Secondary.`,
+      { primaryMentor: { id: current.mentor.id, name: current.mentor.name } },
+    );
+  }
+  return [{ kind: 'changeRole', assignment: current, role: 'Secondary' }];
 }
 
 /** Activating a mentor (new or returning) with a role: the rules shared by assign and reactivate. */
@@ -68,13 +130,13 @@ function activation(
   role: MentorRole | undefined,
   replacePrimary: boolean,
 ) {
-  ensureOpenForNewMentors(worklet);
-  const finalRole = role ?? defaultRole(worklet);
+  enforceRule(workletViolation(worklet));
+  const finalRole = role ?? defaultRole(activePrimary(worklet) !== undefined);
   const handover = finalRole === 'Primary' ? primaryHandover(worklet, mentorId, mentorName, replacePrimary) : [];
   return { finalRole, handover };
 }
 
-/** The design's POST /{worklet_id}/assign-mentor; an inactive pair is reactivated. */
+/** The design's POST /{worklet_id}/assign-mentor; an inactive pair is reactivated. A delta: no version needed. */
 export function assignMentor(
   db: PrismaClient,
   input: Defaulted<AssignMentorInput, 'replacePrimary'>,
@@ -96,14 +158,17 @@ export function assignMentor(
 
 /**
  * Makes the worklet's active mentors exactly `input.mentors`: assigns, reactivates,
- * changes roles and deactivates as needed, all or nothing.
+ * changes roles and deactivates as needed, all or nothing. Refused (CONFLICT with
+ * `staleWrite`) when the worklet changed since `input.expectedVersion`: the set was edited
+ * from an older state, and applying it would silently undo someone else's change.
  */
 export function setWorkletMentors(db: PrismaClient, input: SetWorkletMentorsInput, actor: Actor): Promise<WriteResult> {
   return inWorkletTransaction(db, input.workletId, actor, async (tx, worklet) => {
+    if (worklet.version !== input.expectedVersion) throw await staleWrite(tx, worklet, input.expectedVersion);
     const byMentor = new Map(worklet.assignments.map((a) => [a.mentorId, a]));
     const wanted = new Map(input.mentors.map((m) => [m.mentorId, m.role]));
     const joining = input.mentors.filter((m) => !byMentor.get(m.mentorId)?.isActive);
-    if (joining.length > 0) ensureOpenForNewMentors(worklet);
+    if (joining.length > 0) enforceRule(workletViolation(worklet));
     const mentors = await loadAssignableMentors(
       tx,
       joining.map((m) => m.mentorId),

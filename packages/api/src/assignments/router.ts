@@ -7,9 +7,11 @@ import {
   setWorkletMentorsInput,
 } from '@worklets/validators/assignments';
 import { workletIdInput } from '@worklets/validators/worklets';
-import { ensureSelfOrAdmin, notFound } from '../errors.ts';
+import { ensureSelfOrAdmin } from '../authorization.ts';
+import { notFound } from '../errors.ts';
 import { adminProcedure, authedProcedure, router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
+import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from './assignment-select.ts';
 import {
   assignMentor,
   changeAssignmentRole,
@@ -17,7 +19,6 @@ import {
   reactivateAssignment,
   setWorkletMentors,
 } from './assignment-writes.ts';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from './mentor-select.ts';
 
 export const assignmentsRouter = router({
   /** A worklet's active mentors, Primary first (the design's GET /{worklet_id}/mentors). */

@@ -1,20 +1,33 @@
 import type { Prisma } from '@worklets/db';
 import { mentorHistoryInput, workletHistoryInput } from '@worklets/validators/assignments';
-import { ensureSelfOrAdmin, notFound } from '../errors.ts';
+import { ensureSelfOrAdmin } from '../authorization.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { toPage } from '../pagination.ts';
 import { router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
-import { eventSelect, toHistoryEntry } from './history-entry.ts';
+import { eventSelect, newestFirst, toHistoryEntry } from './history-entry.ts';
 
+/** One page of history, newest first by (time, id); the cursor is the last event shown. */
 async function page(
   db: Prisma.TransactionClient,
   where: Prisma.AssignmentEventWhereInput,
   cursor: number | null | undefined,
   limit: number,
 ) {
+  const after = cursor
+    ? await db.assignmentEvent.findUnique({ where: { id: cursor }, select: { id: true, occurredAt: true } })
+    : null;
+  if (cursor && !after) throw badRequest('This history changed: start again from the newest entry.');
   const rows = await db.assignmentEvent.findMany({
-    where: { AND: [where, ...(cursor ? [{ id: { lt: cursor } }] : [])] },
-    orderBy: { id: 'desc' },
+    where: {
+      AND: [
+        where,
+        ...(after
+          ? [{ OR: [{ occurredAt: { lt: after.occurredAt } }, { occurredAt: after.occurredAt, id: { lt: after.id } }] }]
+          : []),
+      ],
+    },
+    orderBy: newestFirst,
     take: limit + 1,
     select: eventSelect,
   });

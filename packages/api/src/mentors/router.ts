@@ -1,15 +1,9 @@
-import type { Prisma } from '@worklets/db';
 import { mentorIdInput } from '@worklets/validators/assignments';
 import { listMentorsInput, searchMentorsInput } from '@worklets/validators/mentors';
 import { badRequest, notFound } from '../errors.ts';
 import { toPage } from '../pagination.ts';
-import { containsText } from '../search-text.ts';
+import { nameOrEmailContains } from '../search-text.ts';
 import { adminProcedure, router } from '../trpc.ts';
-
-function matching(text: string | undefined): Prisma.UserWhereInput {
-  if (!text) return {};
-  return { OR: [{ name: containsText(text) }, { email: containsText(text) }] };
-}
 
 const activeWorkletCount = { _count: { select: { workletAssignments: { where: { isActive: true } } } } } as const;
 
@@ -17,7 +11,7 @@ export const mentorsRouter = router({
   /** The picker: active mentors whose name or email contains the query. */
   search: adminProcedure.input(searchMentorsInput).query(({ ctx, input }) =>
     ctx.db.user.findMany({
-      where: { role: 'mentor', isActive: true, ...matching(input.query) },
+      where: { role: 'mentor', isActive: true, ...nameOrEmailContains(input.query) },
       select: { id: true, name: true, email: true },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       take: input.limit,
@@ -34,7 +28,7 @@ export const mentorsRouter = router({
       where: {
         AND: [
           { role: 'mentor' },
-          matching(input.search),
+          nameOrEmailContains(input.search),
           ...(after ? [{ OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: after.id } }] }] : []),
         ],
       },

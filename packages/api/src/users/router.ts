@@ -1,6 +1,6 @@
 import type { Prisma } from '@worklets/db';
 import {
-  createUserInput,
+  createUserRequest,
   listUsersInput,
   setUserActiveInput,
   updateUserInput,
@@ -8,9 +8,9 @@ import {
 } from '@worklets/validators/users';
 import { notFound } from '../errors.ts';
 import { toPage } from '../pagination.ts';
-import { containsText } from '../search-text.ts';
+import { nameOrEmailContains } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
-import { setUserActive, updateUser, userSelect } from './user-writes.ts';
+import { createUser, setUserActive, updateUser, userSelect } from './user-writes.ts';
 
 export const usersRouter = router({
   /** The signed-in user. */
@@ -20,7 +20,7 @@ export const usersRouter = router({
     const where: Prisma.UserWhereInput = {
       ...(input.role ? { role: input.role } : {}),
       ...(input.includeInactive ? {} : { isActive: true }),
-      ...(input.search ? { OR: [{ name: containsText(input.search) }, { email: containsText(input.search) }] } : {}),
+      ...nameOrEmailContains(input.search),
       ...(input.cursor ? { id: { gt: input.cursor } } : {}),
     };
     const rows = await ctx.db.user.findMany({
@@ -38,9 +38,8 @@ export const usersRouter = router({
     return user;
   }),
 
-  create: adminProcedure
-    .input(createUserInput)
-    .mutation(({ ctx, input }) => ctx.db.user.create({ data: input, select: userSelect })),
+  /** Idempotent: the same `idempotencyKey` from the same admin returns the first user. */
+  create: adminProcedure.input(createUserRequest).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user)),
   update: adminProcedure.input(updateUserInput).mutation(async ({ ctx, input }) => {
     const user = await updateUser(ctx.db, input, ctx.user);
     ctx.onUserChanged(user.id);

@@ -3,12 +3,19 @@
  * their active assignments (with history and the legacy column kept true), in one
  * transaction: a mentor who left must not stay on worklets, and the coverage view then
  * shows who needs a new Primary.
+ *
+ * At least one active admin always remains: a change that would remove an admin (a role
+ * change or a deactivation) locks every active admin row first, in id order, and counts
+ * the others inside the transaction, so two admins demoting each other at the same moment
+ * cannot both succeed.
  */
+
+import { TRPCError } from '@trpc/server';
 import type { PrismaClient } from '@worklets/db';
-import type { UpdateUserInput } from '@worklets/validators/users';
+import type { CreateUserRequest, UpdateUserInput } from '@worklets/validators/users';
 import type { Actor, Tx } from '../assignments/mentor-changes.ts';
 import { applyMentorChanges, lockWorkletForChange } from '../assignments/mentor-changes.ts';
-import { badRequest, conflict, notFound, retryOnConflict } from '../errors.ts';
+import { badRequest, conflict, isUniqueViolation, notFound, retryOnConflict } from '../errors.ts';
 
 export const userSelect = {
   id: true,
@@ -29,13 +36,42 @@ async function lockUser(tx: Tx, id: number) {
   return rows[0];
 }
 
+/**
+ * Before a change that could leave no admin: locks the active admins (id order, like every
+ * writer) and refuses when `userId` is the last one, or when the actor is no admin any more
+ * (demoted by a transaction that committed first).
+ */
+async function ensureAnotherAdminRemains(tx: Tx, userId: number, actor: Actor): Promise<void> {
+  const admins = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`;
+  const ids = admins.map((a) => a.id);
+  if (!ids.includes(actor.id))
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins can do this (you are no longer an admin).' });
+  if (ids.includes(userId) && ids.length === 1)
+    throw conflict('This is the last active admin: make someone else an admin first.');
+}
+
+/** One row per (admin, idempotency key), like worklets.create (see worklet-writes.ts). */
+export async function createUser(db: PrismaClient, input: CreateUserRequest, actor: Actor) {
+  const { idempotencyKey, ...data } = input;
+  try {
+    return await db.user.create({ data: { ...data, createdById: actor.id, idempotencyKey }, select: userSelect });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const first = await db.user.findFirst({ where: { createdById: actor.id, idempotencyKey }, select: userSelect });
+    if (!first) throw error;
+    return first;
+  }
+}
+
 export async function updateUser(db: PrismaClient, input: UpdateUserInput, actor: Actor) {
   const { id, ...data } = input;
   return retryOnConflict(() =>
     db.$transaction(async (tx) => {
-      const user = await lockUser(tx, id);
       if (id === actor.id && data.role && data.role !== 'admin')
         throw badRequest('You cannot remove your own admin role.');
+      if (data.role && data.role !== 'admin') await ensureAnotherAdminRemains(tx, id, actor);
+      const user = await lockUser(tx, id);
       if (user.role === 'mentor' && data.role && data.role !== 'mentor') {
         const active = await tx.mentorWorkletAssignment.count({ where: { mentorId: id, isActive: true } });
         if (active > 0)
@@ -52,6 +88,7 @@ export async function setUserActive(db: PrismaClient, id: number, isActive: bool
   if (id === actor.id && !isActive) throw badRequest('You cannot deactivate yourself.');
   return retryOnConflict(() =>
     db.$transaction(async (tx) => {
+      if (!isActive) await ensureAnotherAdminRemains(tx, id, actor);
       await lockUser(tx, id);
       if (!isActive) {
         const assignments = await tx.mentorWorkletAssignment.findMany({

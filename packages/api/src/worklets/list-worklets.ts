@@ -4,8 +4,8 @@
  * pagination on id, newest first.
  */
 import type { Prisma, PrismaClient } from '@worklets/db';
-import type { ListWorkletsInput } from '@worklets/validators/worklets';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
+import type { ListWorkletsInput, WorkletCoverage } from '@worklets/validators/worklets';
+import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/assignment-select.ts';
 import type { SessionUser } from '../context.ts';
 import { toPage } from '../pagination.ts';
 import { containsText } from '../search-text.ts';
@@ -13,14 +13,23 @@ import { visibleWorklets } from './worklet-scope.ts';
 
 type Filters = Omit<ListWorkletsInput, 'cursor' | 'limit'>;
 
-export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
+/**
+ * The one definition of coverage, for the list's filters and the coverage counts alike:
+ * only open worklets (draft or active) need mentors; completed and archived ones never do.
+ */
+export function coverageFilter(coverage: Exclude<WorkletCoverage, 'all'>): Prisma.WorkletWhereInput {
+  const open: Prisma.WorkletWhereInput = { status: { in: ['draft', 'active'] } };
+  return coverage === 'needs_primary'
+    ? { AND: [open, { mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } }] }
+    : { AND: [open, { mentorAssignments: { none: { isActive: true } } }] };
+}
+
+function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   const where: Prisma.WorkletWhereInput[] = [];
   if (input.status) where.push({ status: input.status });
   if (input.mentorId) where.push({ mentorAssignments: { some: { mentorId: input.mentorId, isActive: true } } });
   if (input.search) where.push({ title: containsText(input.search) });
-  if (input.coverage === 'needs_primary')
-    where.push({ mentorAssignments: { none: { isActive: true, roleType: 'Primary' } } });
-  if (input.coverage === 'no_mentors') where.push({ mentorAssignments: { none: { isActive: true } } });
+  if (input.coverage && input.coverage !== 'all') where.push(coverageFilter(input.coverage));
   return where;
 }
 
@@ -29,6 +38,7 @@ export const workletCardSelect = {
   title: true,
   description: true,
   status: true,
+  version: true,
   updatedAt: true,
   mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder },
 } satisfies Prisma.WorkletSelect;
@@ -42,6 +52,7 @@ export function toWorkletCard(row: WorkletCardRow) {
     title: row.title,
     description: row.description,
     status: row.status,
+    version: row.version,
     updatedAt: row.updatedAt,
     mentors,
     hasPrimary: mentors.some((m) => m.role === 'Primary'),

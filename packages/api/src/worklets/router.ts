@@ -4,13 +4,14 @@ import {
   updateWorkletInput,
   workletIdInput,
 } from '@worklets/validators/worklets';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/mentor-select.ts';
+import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/assignment-select.ts';
 import { notFound } from '../errors.ts';
-import { eventSelect, toHistoryEntry } from '../history/history-entry.ts';
+import { eventSelect, newestFirst, toHistoryEntry } from '../history/history-entry.ts';
 import { toPage } from '../pagination.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
-import { listWorklets, workletFilters } from './list-worklets.ts';
+import { coverageFilter, listWorklets } from './list-worklets.ts';
 import { visibleWorklets } from './worklet-scope.ts';
+import { archiveWorklet, createWorklet, deleteWorklet, updateWorklet } from './worklet-writes.ts';
 
 const historyPreview = 20;
 
@@ -18,13 +19,16 @@ export const workletsRouter = router({
   /** Cards: paginated, filtered, each with its active mentors. */
   list: authedProcedure.input(listWorkletsInput).query(({ ctx, input }) => listWorklets(ctx.db, ctx.user, input)),
 
-  /** How many visible worklets need attention, for the dashboard's filter badges. */
+  /**
+   * How many visible worklets need attention, for the dashboard's filter badges: the same
+   * definition as the list's coverage filters (`coverageFilter`), so a badge's count is
+   * the number of cards its filter shows.
+   */
   coverage: authedProcedure.query(async ({ ctx }) => {
     const scope = visibleWorklets(ctx.user);
-    const open = { status: { in: ['draft', 'active'] as ('draft' | 'active')[] } };
     const [needsPrimary, noMentors] = await Promise.all([
-      ctx.db.worklet.count({ where: { AND: [scope, open, ...workletFilters({ coverage: 'needs_primary' })] } }),
-      ctx.db.worklet.count({ where: { AND: [scope, open, ...workletFilters({ coverage: 'no_mentors' })] } }),
+      ctx.db.worklet.count({ where: { AND: [scope, coverageFilter('needs_primary')] } }),
+      ctx.db.worklet.count({ where: { AND: [scope, coverageFilter('no_mentors')] } }),
     ]);
     return { needsPrimary, noMentors };
   }),
@@ -39,53 +43,40 @@ export const workletsRouter = router({
         title: true,
         description: true,
         status: true,
+        version: true,
         createdAt: true,
         updatedAt: true,
-        primaryMentor: { select: { id: true, name: true, email: true } },
+        legacyMentor: { select: { id: true, name: true, email: true } },
         mentorAssignments: {
           where: staff ? {} : { isActive: true },
           select: { ...activeAssignmentSelect, isActive: true },
           orderBy: mentorOrder,
         },
         // The history and former mentors are for mentors and coordinators, not students.
-        assignmentEvents: { select: eventSelect, orderBy: { id: 'desc' }, take: staff ? historyPreview + 1 : 0 },
+        assignmentEvents: { select: eventSelect, orderBy: newestFirst, take: staff ? historyPreview + 1 : 0 },
       },
     });
     if (!worklet) throw notFound('Worklet');
-    const { mentorAssignments, assignmentEvents, ...rest } = worklet;
+    const { mentorAssignments, assignmentEvents, legacyMentor, ...rest } = worklet;
     return {
       ...rest,
-      legacyPrimaryMentor: worklet.primaryMentor,
+      legacyPrimaryMentor: legacyMentor,
       mentors: mentorAssignments.filter((a) => a.isActive).map(toWorkletMentor),
       inactiveMentors: mentorAssignments.filter((a) => !a.isActive).map(toWorkletMentor),
       history: toPage(assignmentEvents, historyPreview, toHistoryEntry),
     };
   }),
 
-  create: adminProcedure
-    .input(createWorkletInput)
-    .mutation(({ ctx, input }) =>
-      ctx.db.worklet.create({ data: input, select: { id: true, title: true, description: true, status: true } }),
-    ),
+  /** Idempotent: the same `idempotencyKey` from the same admin returns the first worklet. */
+  create: adminProcedure.input(createWorkletInput).mutation(({ ctx, input }) => createWorklet(ctx.db, input, ctx.user)),
 
-  update: adminProcedure.input(updateWorkletInput).mutation(async ({ ctx, input }) => {
-    const { id, ...data } = input;
-    const updated = await ctx.db.worklet.updateManyAndReturn({
-      where: { id },
-      data,
-      select: { id: true, title: true, description: true, status: true },
-    });
-    if (!updated[0]) throw notFound('Worklet');
-    return updated[0];
-  }),
+  /** Needs the `expectedVersion` the editor started from; stale: CONFLICT with `data.staleWrite`. */
+  update: adminProcedure.input(updateWorkletInput).mutation(({ ctx, input }) => updateWorklet(ctx.db, input, ctx.user)),
 
-  archive: adminProcedure.input(workletIdInput).mutation(async ({ ctx, input }) => {
-    const updated = await ctx.db.worklet.updateManyAndReturn({
-      where: { id: input.workletId },
-      data: { status: 'archived' },
-      select: { id: true, title: true, description: true, status: true },
-    });
-    if (!updated[0]) throw notFound('Worklet');
-    return updated[0];
-  }),
+  archive: adminProcedure
+    .input(workletIdInput)
+    .mutation(({ ctx, input }) => archiveWorklet(ctx.db, input.workletId, ctx.user)),
+
+  /** Only a worklet without history beyond its creation (a duplicate); others are archived. */
+  delete: adminProcedure.input(workletIdInput).mutation(({ ctx, input }) => deleteWorklet(ctx.db, input.workletId)),
 });

@@ -48,6 +48,7 @@ export async function loadProgram(db: Queryable, program: Program): Promise<void
       { name: 'description', type: 'text', value: (w) => w.description },
       { name: 'status', type: 'worklet_status', value: (w) => w.status },
       { name: 'mentor_id', type: 'int', value: (w) => w.mentorId },
+      { name: 'version', type: 'int', value: (w) => w.version },
       { name: 'created_at', type: 'timestamptz', value: (w) => w.createdAt },
       { name: 'updated_at', type: 'timestamptz', value: (w) => w.createdAt },
     ]);
@@ -73,6 +74,7 @@ export async function loadProgram(db: Queryable, program: Program): Promise<void
       { name: 'old_role', type: 'role_type', value: (e) => e.oldRole },
       { name: 'new_role', type: 'role_type', value: (e) => e.newRole },
       { name: 'occurred_at', type: 'timestamptz', value: (e) => e.occurredAt },
+      { name: 'worklet_version', type: 'int', value: (e) => e.workletVersion },
     ]);
     for (const table of ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events']) {
       await db.query(

@@ -30,6 +30,8 @@ export type WorkletRow = {
   description: string;
   status: WorkletStatus;
   mentorId: number | null;
+  /** 1 + the number of events of the worklet (each change bumps the version). */
+  version: number;
   createdAt: Date;
 };
 export type AssignmentRow = {
@@ -54,6 +56,8 @@ export type EventRow = {
   oldRole: MentorRole | null;
   newRole: MentorRole | null;
   occurredAt: Date;
+  /** The worklet's version after this change: 2, 3, ... per worklet in time order. */
+  workletVersion: number;
 };
 export type Program = { users: UserRow[]; worklets: WorkletRow[]; assignments: AssignmentRow[]; events: EventRow[] };
 
@@ -141,6 +145,7 @@ export function generateProgram(size: ProgramSize): Program {
       oldRole,
       newRole,
       occurredAt: at,
+      workletVersion: 0, // numbered in time order once the worklet's history is complete
     });
   };
 
@@ -156,12 +161,14 @@ export function generateProgram(size: ProgramSize): Program {
       description: rnd.pick(descriptions),
       status,
       mentorId: null,
+      version: 1,
       createdAt,
     });
     // Some fresh drafts have nobody yet; everyone else has 1-4 mentors.
     const count = status === 'draft' && rnd.chance(0.4) ? 0 : rnd.int(1, 4);
     const chosen = rnd.sample(mentorIds.length, count).map((i) => mentorIds[i]!);
     const mine: AssignmentRow[] = [];
+    const firstEvent = events.length;
     chosen.forEach((mentorId, index) => {
       const actor = rnd.pick(adminIds);
       const role: MentorRole = index === 0 ? 'Primary' : rnd.chance(0.6) ? 'Secondary' : 'Collaborator';
@@ -197,6 +204,13 @@ export function generateProgram(size: ProgramSize): Program {
     });
     const primary = mine.find((a) => a.isActive && a.roleType === 'Primary');
     worklets[w - 1]!.mentorId = primary ? primary.mentorId : null;
+    const history = events
+      .slice(firstEvent)
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
+    history.forEach((e, i) => {
+      e.workletVersion = i + 2;
+    });
+    worklets[w - 1]!.version = history.length + 1;
   }
   return { users, worklets, assignments, events };
 }

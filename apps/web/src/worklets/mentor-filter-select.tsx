@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { trpc } from '../trpc.ts';
 
 /** A single mentor, searched on the server as you type (the mentor filter). */
-export function MentorSelect({
+export function MentorFilterSelect({
   value,
   onChange,
   label,
