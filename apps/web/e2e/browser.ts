@@ -1,8 +1,7 @@
 /** Debian's Chromium driven by playwright-core (no browser download): /usr/bin/chromium. */
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const artifactsDir = fileURLToPath(new URL('../e2e-artifacts/', import.meta.url));
@@ -47,7 +46,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = axe.source;
 
 /**
  * The serious and critical accessibility violations axe-core finds on the page as it is now.

@@ -6,7 +6,7 @@
 import { useRef } from 'react';
 
 /** A random (v4) UUID. `crypto.randomUUID` exists only on https and localhost; this works on any origin. */
-export function newIdempotencyKey(): string {
+function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

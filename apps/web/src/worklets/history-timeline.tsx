@@ -5,7 +5,7 @@ import { formatDateTime } from '../lib/roles.tsx';
 
 export type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
 
-function describeEvent(e: HistoryEntry): string {
+export function describeEvent(e: HistoryEntry): string {
   switch (e.type) {
     case 'assigned':
       return `${e.mentorName} assigned as ${e.newRole}`;
@@ -21,7 +21,7 @@ function describeEvent(e: HistoryEntry): string {
 }
 
 /** One colour per kind of change, so a timeline reads at a glance. */
-export const eventColor: Record<HistoryEntry['type'], string> = {
+const eventColor: Record<HistoryEntry['type'], string> = {
   assigned: 'blue',
   reactivated: 'teal',
   deactivated: 'red',
