@@ -8,7 +8,7 @@
  *   - one session cookie per request (session.ts): two are 401;
  *   - security headers (@fastify/helmet), `Cache-Control: no-store` on API answers.
  * Errors that tRPC callers get from the host are shaped as tRPC's own (trpc-errors.ts).
- * One log line a request (method, route, status, ms, user id), never cookies or bodies.
+ * One log line a request (request-log.ts), never cookies or bodies.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { mountAuthRoutes } from './auth-routes.ts';
 import type { ServerConfig } from './config.ts';
 import { createFailureLog } from './failure-log.ts';
 import { createRateLimits } from './rate-limits.ts';
+import { RequestLog } from './request-log.ts';
 import { AmbiguousSessionError, createSessionResolver, sessionCookies } from './session.ts';
 import { localSessionEvents, postgresSessionEvents } from './session-events.ts';
 import { trpcCodeForStatus, trpcErrorResponse } from './trpc-errors.ts';
@@ -86,7 +87,7 @@ export async function buildApp(options: AppOptions) {
       ...(options.logStream ? { stream: options.logStream } : {}),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     },
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: config.maxBodyBytes,
     requestTimeout: 30_000,
@@ -185,20 +186,6 @@ export async function buildApp(options: AppOptions) {
     if (isApi(request.normalisedPath) || request.normalisedPath === '/healthz')
       reply.header('cache-control', 'no-store');
     return payload;
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? '(none)',
-        ...(isTrpc(request.normalisedPath) ? { procedures: (request.params as { path?: string }).path } : {}),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        user: request.user?.id ?? null,
-      },
-      'request',
-    );
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {

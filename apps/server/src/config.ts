@@ -138,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // A public deployment signs its cookies with a secret of its own, whatever NODE_ENV says.
   if (!e.BETTER_AUTH_SECRET && !local)
     throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ random characters) when PUBLIC_URL is not local');
+  // ... and runs in production mode: outside it the API answers errors with stack traces.
+  if (!local && !production)
+    throw new ConfigError('a PUBLIC_URL that is not local needs NODE_ENV=production (no stack traces in answers)');
   const authSecret = e.BETTER_AUTH_SECRET ?? devSecret();
   if (authSecret.length < 32) throw new ConfigError('BETTER_AUTH_SECRET must have at least 32 characters');
   // The demo accounts have a published password: never on a deployment others can reach.
