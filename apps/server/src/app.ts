@@ -19,7 +19,7 @@ import { TRPCError } from '@trpc/server';
 import { type CreateFastifyContextOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { appRouter, createContextInner, errorLog, type SessionUser } from '@worklets/api';
 import { toTRPCError } from '@worklets/api/errors';
-import type { Auth } from '@worklets/auth';
+import type { Auth, AuthLog } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type pg from 'pg';
@@ -33,6 +33,10 @@ import { localSessionEvents, postgresSessionEvents } from './session-events.ts';
 import { trpcCodeForStatus, trpcErrorResponse } from './trpc-errors.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** better-auth's log lines: warnings and errors once per kind per interval (see failure-log.ts). */
+    logAuth: AuthLog;
+  }
   interface FastifyRequest {
     /** The request's path with `.`/`..` segments and percent-encoded dots resolved. */
     normalisedPath: string;
@@ -108,6 +112,10 @@ export async function buildApp(options: AppOptions) {
     logFailure,
   });
   app.addHook('onClose', async () => events.close());
+  app.decorate('logAuth', ((level, message) => {
+    if (level === 'warn' || level === 'error') logFailure('auth', new Error(message));
+    else app.log.debug({ source: 'auth' }, message);
+  }) satisfies AuthLog);
 
   errorLog.write = (ref, error, path) => {
     const cause = error.cause ?? error;

@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM: requests in flight finish (at most `shutdownGraceMs`), then the pool
  * closes and the process exits with 0. A busy port is a one-line error and exit code 1.
  */
-import { createAuth } from '@worklets/auth';
+import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
 import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db';
@@ -46,6 +46,8 @@ async function main() {
     ? new pg.Pool({ connectionString: db.connectionString, max: 4, connectionTimeoutMillis: 1_000 })
     : null;
   rateLimitStore?.on('error', () => {});
+  // better-auth is created first; its log lines go to the app's logger once there is one.
+  let logAuth: AuthLog = (level, message) => console.error(`auth ${level}: ${message}`);
   const app = await buildApp({
     config,
     prisma: db.prisma,
@@ -54,11 +56,12 @@ async function main() {
       baseURL: config.publicUrl,
       secret: config.authSecret,
       trustedOrigins: config.trustedOrigins,
-      log: (level, message) => console.error(`auth ${level}: ${message}`),
+      log: (level, message) => logAuth(level, message),
     }),
     rateLimitStore,
     sessionEventsUrl: shared ? db.connectionString : null,
   });
+  logAuth = app.logAuth;
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

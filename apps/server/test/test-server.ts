@@ -6,7 +6,7 @@
  * Not a test file itself.
  */
 import { createServer } from 'node:net';
-import { type Auth, createAuth } from '@worklets/auth';
+import { type Auth, type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import type { PrismaClient } from '@worklets/db';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
@@ -87,8 +87,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
       baseURL: config.publicUrl,
       secret: config.authSecret,
       trustedOrigins: config.trustedOrigins,
-      log: (level, message) => logs.push(`auth ${level}: ${message}`),
+      log: (level, message) => logAuth(level, message),
     });
+    let logAuth: AuthLog = () => {};
     const app = await buildApp({
       config,
       prisma,
@@ -98,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
       rateLimitNamespace: namespace,
       logStream,
     });
+    logAuth = app.logAuth;
     try {
       // localhost: both 127.0.0.1 and ::1, whichever `localhost` resolves to.
       await app.listen({ port, host: 'localhost' });
