@@ -1,7 +1,8 @@
 /**
- * Starts the production server (apps/server, NODE_ENV=production) on a free port with a
+ * Starts the server (apps/server, the production build of the web app) on a free port with a
  * fresh embedded database in a temporary folder: migrations, demo data and demo accounts
- * as a new user gets them. Needs the web app built (apps/web/dist).
+ * as a new user gets them from the README's first command (WORKLETS_DEMO=1, which the
+ * server refuses with NODE_ENV=production). Needs the web app built (apps/web/dist).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,7 +33,8 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   let output = '';
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: 'production',
+    NODE_ENV: 'development',
+    WORKLETS_DEMO: '1',
     PORT: String(port),
     PUBLIC_URL: url,
     WORKLETS_DATA_DIR: dataDir,
