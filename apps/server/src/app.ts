@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { TRPCError } from '@trpc/server';
@@ -164,6 +165,9 @@ export async function buildApp(options: AppOptions) {
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
   });
+
+  // gzip for browsers that take it (the web app's JavaScript above all); small answers as they are.
+  await app.register(compress, { global: true, encodings: ['gzip'], threshold: 1_024 });
 
   // Only JSON bodies: Fastify answers 415 for any other type (text/plain included).
   app.removeContentTypeParser('text/plain');
