@@ -18,7 +18,7 @@ import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword } from '@worklets/auth/demo-accounts';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cookieHeader, freePort, testSecret } from './test-server.ts';
+import { cookieHeader, freePort, startTestServer, type TestServer, testSecret } from './test-server.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -146,6 +146,33 @@ describe('finding 15: two server processes on one PostgreSQL', () => {
 
     expect(await stop(a!)).toBe(0);
     expect(await stop(b!)).toBe(0);
+  });
+});
+
+describe('finding 15: API limits across servers', () => {
+  it('reads counted in one server count in another on the same PostgreSQL (within a flush interval)', async () => {
+    const servers = await Promise.all(
+      [0, 1].map(() =>
+        startTestServer({ db, rateLimitNamespace: `shared-${process.pid}`, config: { readsPerMinute: 10 } }),
+      ),
+    );
+    try {
+      const [a, b] = servers as [TestServer, TestServer];
+      const student = await a.createUser('student');
+      const cookie = await a.signIn(student);
+      for (let i = 0; i < 6; i++) expect((await a.query('users.me', undefined, { cookie })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 600));
+      const onB: number[] = [];
+      for (let i = 0; i < 5; i++) onB.push((await b.query('users.me', undefined, { cookie })).status);
+      expect(onB).toEqual([200, 200, 200, 200, 429]);
+      // A learns B's calls from the store with its next flush: at most one more call there.
+      const first = (await a.query('users.me', undefined, { cookie })).status;
+      await new Promise((r) => setTimeout(r, 600));
+      expect([first, (await a.query('users.me', undefined, { cookie })).status]).toContain(429);
+      expect((await a.query('users.me', undefined, { cookie })).status).toBe(429);
+    } finally {
+      for (const server of servers) await server.close();
+    }
   });
 });
 
