@@ -96,7 +96,7 @@ export function createAuth(options: AuthOptions) {
       expiresIn: 60 * 60 * 24 * (options.sessionDays ?? 7),
       updateAge: 60 * 60 * 24,
     },
-    // Limits are enforced by the server for every route (see apps/server/src/rate-limit.ts).
+    // Limits are enforced by the server for every route (see apps/server/src/rate-limits.ts).
     rateLimit: { enabled: false },
     databaseHooks: {
       session: {
