@@ -181,6 +181,8 @@ export async function buildApp(options: AppOptions) {
       const origin = request.headers.origin;
       if (!origin || !allowedOrigins.has(origin))
         return refuse(request, reply, 403, 'Cross-site request refused: this request must come from the Worklets app.');
+      // Checked here, before any body is read, and for every route: tRPC's Fastify plugin
+      // registers a multipart parser of its own (cross-site forms can send multipart).
       const contentType = String(request.headers['content-type'] ?? '')
         .split(';')[0]!
         .trim()
