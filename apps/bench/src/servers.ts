@@ -69,6 +69,10 @@ export async function startWorklets(databaseUrl: string, poolSize: number, authS
       WORKLETS_DB_POOL_SIZE: String(poolSize),
       WORKLETS_WRITES_PER_MINUTE: '10000000',
       WORKLETS_SIGNIN_PER_MINUTE: '1000',
+      WORKLETS_AUTH_PER_MINUTE: '100000',
+      // The load generator is one user: the default per-user read limit (600/min) would refuse it.
+      WORKLETS_READS_PER_MINUTE: '100000000',
+      WORKLETS_ADMIN_PASSWORD: undefined,
     },
     /Worklets is running at/,
   );

@@ -1,99 +1,182 @@
 /**
- * The server's settings, read from the environment in one place.
- *   PORT (3000), HOST (127.0.0.1), PUBLIC_URL (http://localhost:PORT)
- *   BETTER_AUTH_SECRET: required in production; elsewhere a random one is kept in .data/
- *   TRUSTED_ORIGINS: extra origins allowed to send writes (comma-separated)
- *   WORKLETS_DB_POOL_SIZE (10), WORKLETS_DB_CONNECT_TIMEOUT_MS (3000)
- *   WORKLETS_SIGNIN_PER_MINUTE (10 per IP), WORKLETS_WRITES_PER_MINUTE (120 per user, 4x per IP)
- *   WORKLETS_SESSION_CACHE_MS (5000): how long a resolved session is remembered (0: never)
- *   WORKLETS_ADMIN_EMAIL + WORKLETS_ADMIN_PASSWORD: create this admin on start
+ * The server's settings: every environment variable it reads, parsed by one zod schema
+ * (`envSchema`). The README's "Configuration" table lists exactly these variables
+ * (test/config.test.ts checks it).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 export class ConfigError extends Error {}
+
+const secretFile = fileURLToPath(new URL('../../../.data/auth-secret', import.meta.url));
+
+/** An optional whole number in [min, max]; empty means the default. */
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max} (got "${raw}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** A comma-separated list. */
+const list = z
+  .string()
+  .optional()
+  .transform((raw) =>
+    (raw ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((raw) => raw || undefined);
+
+export const envSchema = z.object({
+  NODE_ENV: optionalText,
+  DATABASE_URL: z.string().optional(),
+  WORKLETS_DATA_DIR: optionalText,
+  PORT: int(3000, 0, 65535),
+  HOST: optionalText,
+  PUBLIC_URL: optionalText,
+  BETTER_AUTH_SECRET: optionalText,
+  TRUSTED_ORIGINS: list,
+  TRUSTED_PROXIES: list,
+  WORKLETS_DEMO: z
+    .enum(['', '0', '1'], { message: 'must be 1 (load the demo program) or 0' })
+    .optional()
+    .transform((raw) => raw === '1'),
+  WORKLETS_DB_POOL_SIZE: int(10, 1, 200),
+  WORKLETS_DB_CONNECT_TIMEOUT_MS: int(3000, 100, 120_000),
+  WORKLETS_AUTH_PER_MINUTE: int(60, 1, 1_000_000),
+  WORKLETS_SIGNIN_PER_MINUTE: int(10, 1, 1_000_000),
+  WORKLETS_WRITES_PER_MINUTE: int(120, 1, 10_000_000),
+  WORKLETS_READS_PER_MINUTE: int(600, 1, 100_000_000),
+  WORKLETS_SESSION_CACHE_MS: int(5_000, 0, 60_000),
+  WORKLETS_ADMIN_EMAIL: optionalText,
+  WORKLETS_ADMIN_PASSWORD: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional().default('info'),
+});
 
 export type ServerConfig = {
   production: boolean;
   port: number;
   host: string;
   publicUrl: string;
+  /** The public URL is https: Secure cookies named `__Secure-...`, HSTS. */
+  https: boolean;
   authSecret: string;
   trustedOrigins: string[];
+  /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  /** Load the demo program into an empty database. */
+  demo: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string | undefined;
   poolSize: number;
   connectTimeoutMs: number;
+  /** Any /api/auth/* request, per client IP. */
+  authPerMinute: number;
+  /** Sign-in attempts per client IP and per account. */
   signInPerMinute: number;
+  /** API writes per user (and 4x per IP when signed out). */
   writesPerMinute: number;
+  /** API reads (procedure calls) per user (and 4x per IP when signed out). */
+  readsPerMinute: number;
   sessionCacheMs: number;
   maxBodyBytes: number;
   maxBatchSize: number;
   webDist: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   firstAdmin: { email: string; password: string } | null;
 };
-
-const secretFile = fileURLToPath(new URL('../../../.data/auth-secret', import.meta.url));
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return n;
-}
 
 function devSecret(): string {
   if (existsSync(secretFile)) return readFileSync(secretFile, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
-  mkdirSync(dirname(secretFile), { recursive: true });
+  mkdirSync(dirname(secretFile), { recursive: true, mode: 0o700 });
   writeFileSync(secretFile, secret, { mode: 0o600 });
   return secret;
 }
 
+/** localhost, 127.x or ::1: a URL only this machine can reach. */
+function isLocalUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const production = env.NODE_ENV === 'production';
-  const port = integer(env, 'PORT', 3000, 0, 65535);
-  const host = env.HOST || '127.0.0.1';
-  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '');
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.')} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  let url: URL;
   try {
-    new URL(publicUrl);
+    url = new URL(publicUrl);
   } catch {
     throw new ConfigError(`PUBLIC_URL is not a URL: ${publicUrl}`);
   }
-  let authSecret = env.BETTER_AUTH_SECRET ?? '';
-  if (!authSecret) {
-    const local = /^https?:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(publicUrl);
-    if (production && !local)
-      throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ random characters) when serving on a public URL');
-    authSecret = devSecret();
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`PUBLIC_URL must be http:// or https:// (got ${url.protocol}//)`);
+  const local = isLocalUrl(publicUrl);
+  // A public deployment signs its cookies with a secret of its own, whatever NODE_ENV says.
+  if (!e.BETTER_AUTH_SECRET && !local)
+    throw new ConfigError('BETTER_AUTH_SECRET must be set (32+ random characters) when PUBLIC_URL is not local');
+  // ... and runs in production mode: outside it the API answers errors with stack traces.
+  if (!local && !production)
+    throw new ConfigError('a PUBLIC_URL that is not local needs NODE_ENV=production (no stack traces in answers)');
+  const authSecret = e.BETTER_AUTH_SECRET ?? devSecret();
   if (authSecret.length < 32) throw new ConfigError('BETTER_AUTH_SECRET must have at least 32 characters');
-  const adminEmail = env.WORKLETS_ADMIN_EMAIL;
-  const adminPassword = env.WORKLETS_ADMIN_PASSWORD;
-  if ((adminEmail && !adminPassword) || (!adminEmail && adminPassword)) {
+  // The demo accounts have a published password: never on a deployment others can reach.
+  if (e.WORKLETS_DEMO && (production || !local))
+    throw new ConfigError(
+      'WORKLETS_DEMO=1 loads accounts with a published password: it is refused with NODE_ENV=production or a non-local PUBLIC_URL',
+    );
+  if (Boolean(e.WORKLETS_ADMIN_EMAIL) !== Boolean(e.WORKLETS_ADMIN_PASSWORD))
     throw new ConfigError('set both WORKLETS_ADMIN_EMAIL and WORKLETS_ADMIN_PASSWORD to create the first admin');
-  }
   return {
     production,
-    port,
-    host,
+    port: e.PORT,
+    host: e.HOST ?? '127.0.0.1',
     publicUrl,
+    https: url.protocol === 'https:',
     authSecret,
-    trustedOrigins: (env.TRUSTED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-    poolSize: integer(env, 'WORKLETS_DB_POOL_SIZE', 10, 1, 200),
-    connectTimeoutMs: integer(env, 'WORKLETS_DB_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
-    signInPerMinute: integer(env, 'WORKLETS_SIGNIN_PER_MINUTE', 10, 1, 1_000_000),
-    writesPerMinute: integer(env, 'WORKLETS_WRITES_PER_MINUTE', 120, 1, 10_000_000),
-    sessionCacheMs: integer(env, 'WORKLETS_SESSION_CACHE_MS', 5_000, 0, 60_000),
+    trustedOrigins: e.TRUSTED_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    demo: e.WORKLETS_DEMO,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.WORKLETS_DATA_DIR,
+    poolSize: e.WORKLETS_DB_POOL_SIZE,
+    connectTimeoutMs: e.WORKLETS_DB_CONNECT_TIMEOUT_MS,
+    authPerMinute: e.WORKLETS_AUTH_PER_MINUTE,
+    signInPerMinute: e.WORKLETS_SIGNIN_PER_MINUTE,
+    writesPerMinute: e.WORKLETS_WRITES_PER_MINUTE,
+    readsPerMinute: e.WORKLETS_READS_PER_MINUTE,
+    sessionCacheMs: e.WORKLETS_SESSION_CACHE_MS,
     maxBodyBytes: 100_000,
     // The web client batches at most this many calls (apps/web/src/trpc.ts): keep them equal.
     maxBatchSize: 10,
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
-    firstAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : null,
+    logLevel: e.LOG_LEVEL,
+    firstAdmin:
+      e.WORKLETS_ADMIN_EMAIL && e.WORKLETS_ADMIN_PASSWORD
+        ? { email: e.WORKLETS_ADMIN_EMAIL, password: e.WORKLETS_ADMIN_PASSWORD }
+        : null,
   };
 }

@@ -1,18 +1,30 @@
 /**
  * Starts Worklets: opens the database (embedded unless DATABASE_URL is set; migrations are
- * applied, an empty embedded database gets the demo data), then serves the app.
+ * applied; the demo program only with WORKLETS_DEMO=1), then serves the app.
+ * SIGINT/SIGTERM: requests in flight finish (at most `shutdownGraceMs`), then the pool
+ * closes and the process exits with 0. A busy port is a one-line error and exit code 1.
  */
-import { createServer } from 'node:http';
-import { createAuth } from '@worklets/auth';
+import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
-import { DatabaseError, openDatabase } from '@worklets/db';
-import { createApp } from './app.ts';
+import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db';
+import pg from 'pg';
+import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+
+const shutdownGraceMs = 10_000;
+
+class StartError extends Error {}
 
 async function main() {
   const config = loadConfig();
-  const db = await openDatabase({ poolSize: config.poolSize, connectionTimeoutMs: config.connectTimeoutMs });
+  const target = resolveDatabaseTarget({ DATABASE_URL: config.databaseUrl, WORKLETS_DATA_DIR: config.dataDir });
+  const db = await openDatabase({
+    target,
+    seedDemoIfEmpty: config.demo,
+    poolSize: config.poolSize,
+    connectionTimeoutMs: config.connectTimeoutMs,
+  });
   if (db.appliedMigrations.length) console.log(`migrations applied: ${db.appliedMigrations.join(', ')}`);
   if (db.seededDemo) {
     await setDemoPasswords(db.prisma);
@@ -28,35 +40,62 @@ async function main() {
     });
     console.log(`admin ready: ${admin.email}`);
   }
-  const auth = createAuth({
+  // Several processes may share a PostgreSQL server: rate limits and session ends go through it.
+  const shared = db.kind === 'postgres';
+  const rateLimitStore = shared
+    ? new pg.Pool({ connectionString: db.connectionString, max: 4, connectionTimeoutMillis: 1_000 })
+    : null;
+  rateLimitStore?.on('error', () => {});
+  // better-auth is created first; its log lines go to the app's logger once there is one.
+  let logAuth: AuthLog = (level, message) => console.error(`auth ${level}: ${message}`);
+  const app = await buildApp({
+    config,
     prisma: db.prisma,
-    baseURL: config.publicUrl,
-    secret: config.authSecret,
-    trustedOrigins: config.trustedOrigins,
+    auth: createAuth({
+      prisma: db.prisma,
+      baseURL: config.publicUrl,
+      secret: config.authSecret,
+      trustedOrigins: config.trustedOrigins,
+      log: (level, message) => logAuth(level, message),
+    }),
+    rateLimitStore,
+    sessionEventsUrl: shared ? db.connectionString : null,
   });
-  const server = createServer(createApp({ config, prisma: db.prisma, auth }));
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const address = server.address();
+  logAuth = app.logAuth;
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => {});
+    await rateLimitStore?.end().catch(() => {});
+    await db.close().catch(() => {});
+    if ((error as { code?: string }).code === 'EADDRINUSE')
+      throw new StartError(
+        `port ${config.port} on ${config.host} is in use: stop the program using it, or set PORT to another port`,
+      );
+    throw error;
+  }
+  const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`Worklets is running at ${config.publicUrl.replace(/:\d+$/, `:${port}`)} (database: ${db.description})`);
 
-  const stop = async () => {
-    server.close();
-    server.closeAllConnections();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping`);
+    const force = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs);
+    await app.close();
+    clearTimeout(force);
+    await rateLimitStore?.end().catch(() => {});
     await db.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof DatabaseError || error instanceof ConfigError;
+  const known = error instanceof DatabaseError || error instanceof ConfigError || error instanceof StartError;
   console.error(`error: ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}`);
   process.exit(1);
 });

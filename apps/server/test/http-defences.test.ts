@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  errorCode,
   readBody,
   sessionCookieName,
   startTestServer,
@@ -103,7 +104,7 @@ describe('origin check (CSRF)', () => {
     ]) {
       const res = await createWorklet({ 'content-type': 'application/json', origin });
       expect(`${origin}: ${res.status}`).toBe(`${origin}: 403`);
-      expect((await readBody(res)).json?.error?.code).toBe('FORBIDDEN');
+      expect(errorCode((await readBody(res)).json)).toBe('FORBIDDEN');
     }
     expect(await worklets()).toBe(before);
   });
@@ -266,7 +267,7 @@ describe('rate limits', () => {
     expect(Number(retryAfter)).toBeLessThanOrEqual(60);
     expect(refused.headers.getSetCookie().join()).not.toContain(sessionCookieName);
     expect(await db.prisma.session.count({ where: { userId: user.id } })).toBe(sessions);
-    expect((await readBody(refused)).json?.error?.code).toBe('TOO_MANY_REQUESTS');
+    expect(errorCode((await readBody(refused)).json)).toBe('TOO_MANY_REQUESTS');
 
     // Reads are not limited by it.
     expect((await fetch(`${limited.url}/api/trpc/health`)).status).toBe(200);

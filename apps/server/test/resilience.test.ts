@@ -4,10 +4,14 @@
  * same in both projects (it never uses the project's database).
  *   (a) an exhausted pool: requests fail fast with 503, they do not hang;
  *   (b) a database restart: requests fail cleanly while it is down, the server keeps
- *       answering, and once it is back requests succeed without restarting the server.
+ *       answering, and once it is back requests succeed without restarting the server;
+ *   (c) finding 16 of the security review: an outage is logged once per kind of failure
+ *       per interval, not as a stack trace per request, and the API's 503s are logged.
+ * The PostgreSQL server programs are found with `pg_config --bindir`, else in the newest
+ * /usr/lib/postgresql/<version>/bin (Debian's layout).
  */
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,8 +23,26 @@ import { readBody, startTestServer, type TestServer } from './test-server.ts';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const run = promisify(execFile);
-const bin = '/usr/lib/postgresql/15/bin';
 const isRoot = process.getuid?.() === 0;
+
+/** The folder of initdb and pg_ctl. */
+async function postgresBinDir(): Promise<string> {
+  const candidates: string[] = [];
+  try {
+    candidates.push((await run('pg_config', ['--bindir'])).stdout.trim());
+  } catch {
+    // No pg_config on PATH: look where Debian installs the server.
+  }
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root))
+    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(join(root, version, 'bin'));
+  const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  if (!found) throw new Error(`initdb and pg_ctl not found (looked in ${candidates.join(', ') || 'no folder'})`);
+  return found;
+}
+
+let bin: string;
 
 /** Runs a PostgreSQL tool; as root (initdb and postgres refuse root) it runs as the postgres user. */
 async function pgTool(tool: string, args: string[]) {
@@ -60,6 +82,7 @@ async function stopCluster(mode: 'fast' | 'immediate' = 'fast') {
 }
 
 beforeAll(async () => {
+  bin = await postgresBinDir();
   dir = mkdtempSync(join(tmpdir(), 'wl-pg-'));
   dataDir = join(dir, 'data');
   if (isRoot) {
@@ -116,6 +139,35 @@ async function sleepingConnections(): Promise<number> {
   }
 }
 
+/**
+ * Finding 16: 30 more requests during the outage add no stack trace, at most one line per
+ * kind of failure, and the API's 503s are in the log (the failure lines and a request
+ * line each).
+ */
+let outageStart = 0;
+
+async function outageIsLoggedOnce() {
+  const before = s.logs.length;
+  for (let i = 0; i < 10; i++) {
+    expect((await timed('health')).status).toBe(503);
+    expect((await timed('users.me', { cookie })).status).toBe(503);
+    expect((await timed('worklets.list', { cookie }, { limit: 5 })).status).toBe(503);
+  }
+  const lines = s.logs.slice(before);
+  expect(lines.filter((line) => /\\n\s+at |^\s+at /.test(line))).toEqual([]);
+  const failures = lines.filter((line) => line.startsWith('failure:'));
+  const kinds = new Set(failures.map((line) => JSON.parse(line.slice(line.indexOf('{'))).kind));
+  expect(failures.length).toBe(kinds.size);
+  const requests = lines.filter((line) => line.startsWith('request ')).map((line) => JSON.parse(line.slice(8)));
+  expect(requests).toHaveLength(30);
+  expect(requests.every((r) => r.status === 503)).toBe(true);
+  expect(lines.length).toBeLessThanOrEqual(30 + 5);
+  // Over the whole outage, the API's own 503s were logged, each kind once.
+  const outage = s.logs.slice(outageStart).filter((line) => line.startsWith('failure:'));
+  expect(outage.some((line) => line.startsWith('failure: api:'))).toBe(true);
+  expect(new Set(outage.map((line) => line.split(' {')[0])).size).toBe(outage.length);
+}
+
 describe('resilience on a real PostgreSQL server', () => {
   it('works normally first', async () => {
     expect(await timed('health')).toMatchObject({ status: 200 });
@@ -150,8 +202,9 @@ describe('resilience on a real PostgreSQL server', () => {
     expect(await timed('users.me', { cookie })).toMatchObject({ status: 200 });
   });
 
-  it('survives a database restart: clean failures while it is down, recovery without restarting the server', async () => {
+  it('survives a database restart: clean failures while it is down, recovery without restarting the server (finding 16: logged once per kind)', async () => {
     expect((await timed('health')).status).toBe(200);
+    outageStart = s.logs.length;
     await stopCluster('fast');
 
     for (const call of [
@@ -169,6 +222,7 @@ describe('resilience on a real PostgreSQL server', () => {
       expect(message).toMatch(/^The database is busy or unavailable\. Please try again/);
     }
     expect((await timed('health')).code).toBe('SERVICE_UNAVAILABLE');
+    await outageIsLoggedOnce();
     // The server process itself still answers.
     const healthz = await fetch(`${s.url}/healthz`);
     expect(healthz.status).toBe(200);

@@ -1,74 +1,138 @@
 /**
  * A real Worklets HTTP server for one test: its own test database (or one passed in), the
- * better-auth instance and the app of src/app.ts, listening on a free port of localhost.
- * The public URL must carry the real port before the app and auth are built, so the server
- * listens first with a handler that delegates to a variable, then the app is put in place.
+ * better-auth instance and the Fastify app of src/app.ts, listening on a free port of
+ * localhost. On the PostgreSQL engine the rate limits and session events go through the
+ * database as in production (a pool of their own); on PGlite they stay in the process.
  * Not a test file itself.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Auth, createAuth } from '@worklets/auth';
+import { createServer } from 'node:net';
+import { type Auth, type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import type { PrismaClient } from '@worklets/db';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
-import { createApp } from '../src/app.ts';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
 import { loadConfig, type ServerConfig } from '../src/config.ts';
 
 export const testSecret = 'x'.repeat(40);
 export const sessionCookieName = 'worklets.session_token';
 
-export type Role = 'admin' | 'mentor' | 'student';
+type Role = 'admin' | 'mentor' | 'student';
 export type TestUser = { id: number; email: string; name: string; role: Role; password: string };
 
 export type TestServerOptions = {
   /** Use this database (not closed by `close()`); else a new test database is created and dropped. */
-  db?: { prisma: PrismaClient; close?: () => Promise<void> };
+  db?: { prisma: PrismaClient; close?: () => Promise<void>; kind?: string; connectionString?: string };
   /** Fields of the loaded config to replace (the rate limits are high unless set here). */
   config?: Partial<ServerConfig>;
   /** NODE_ENV seen by loadConfig (the API's own production switch is read at module load). */
   nodeEnv?: string;
+  /** Counters shared with other servers of the same namespace (default: this server's own). */
+  rateLimitNamespace?: string;
 };
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-function listen(server: Server): Promise<number> {
+/** A port nobody listens on right now (tests/fixtures that need one before listening). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    // No host: dual-stack, so `localhost` answers whether it resolves to ::1 or 127.0.0.1.
-    server.listen(0, () => resolve((server.address() as AddressInfo).port));
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
   });
 }
 
+let servers = 0;
+
 export async function startTestServer(options: TestServerOptions = {}) {
   const ownDb: TestDatabase | null = options.db ? null : await createTestDatabase();
-  const prisma = options.db?.prisma ?? ownDb!.prisma;
+  const database = options.db ?? ownDb!;
+  const prisma = database.prisma;
+  const shared = database.kind === 'postgres' && database.connectionString ? database.connectionString : null;
+  const rateLimitStore = shared ? new pg.Pool({ connectionString: shared, max: 4 }) : null;
+  const namespace = options.rateLimitNamespace ?? `test-${process.pid}-${servers++}-${Date.now().toString(36)}`;
 
-  let handler: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => {
-    res.writeHead(503);
-    res.end('starting');
-  };
-  const server = createServer((req, res) => void handler(req, res));
-  const port = await listen(server);
-  const url = `http://localhost:${port}`;
-
-  const loaded = loadConfig({ PORT: '0', BETTER_AUTH_SECRET: testSecret, NODE_ENV: options.nodeEnv ?? 'test' });
-  const config: ServerConfig = {
-    ...loaded,
-    port,
-    publicUrl: url,
-    signInPerMinute: 10_000,
-    writesPerMinute: 100_000,
-    ...options.config,
-  };
-  const auth: Auth = createAuth({
-    prisma,
-    baseURL: config.publicUrl,
-    secret: config.authSecret,
-    trustedOrigins: config.trustedOrigins,
-  });
   const logs: string[] = [];
-  handler = createApp({ config, prisma, auth, log: (line) => logs.push(line) });
+  const logStream = {
+    write(line: string) {
+      let msg = '';
+      try {
+        msg = String(JSON.parse(line).msg ?? '');
+      } catch {}
+      logs.push(`${msg} ${line.trim()}`);
+    },
+  };
 
+  // The public URL carries the port, and the app needs it before it listens: take a free
+  // port, and try another if someone else took it in between.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://localhost:${port}`;
+    const loaded = loadConfig({ PORT: '0', BETTER_AUTH_SECRET: testSecret, NODE_ENV: options.nodeEnv ?? 'test' });
+    const config: ServerConfig = {
+      ...loaded,
+      port,
+      publicUrl: url,
+      signInPerMinute: 10_000,
+      authPerMinute: 100_000,
+      writesPerMinute: 100_000,
+      readsPerMinute: 1_000_000,
+      ...options.config,
+    };
+    const auth: Auth = createAuth({
+      prisma,
+      baseURL: config.publicUrl,
+      secret: config.authSecret,
+      trustedOrigins: config.trustedOrigins,
+      log: (level, message) => logAuth(level, message),
+    });
+    let logAuth: AuthLog = () => {};
+    const app = await buildApp({
+      config,
+      prisma,
+      auth,
+      rateLimitStore,
+      sessionEventsUrl: shared,
+      rateLimitNamespace: namespace,
+      logStream,
+    });
+    logAuth = app.logAuth;
+    try {
+      // localhost: both 127.0.0.1 and ::1, whichever `localhost` resolves to.
+      await app.listen({ port, host: 'localhost' });
+    } catch (error) {
+      await app.close();
+      if ((error as { code?: string }).code === 'EADDRINUSE' && attempt < 5) continue;
+      throw error;
+    }
+    return withHelpers({ app, url, port, config, auth, prisma, ownDb, logs, rateLimitStore });
+  }
+}
+
+function withHelpers({
+  app,
+  url,
+  port,
+  config,
+  auth,
+  prisma,
+  ownDb,
+  logs,
+  rateLimitStore,
+}: {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  url: string;
+  port: number;
+  config: ServerConfig;
+  auth: Auth;
+  prisma: PrismaClient;
+  ownDb: TestDatabase | null;
+  logs: string[];
+  rateLimitStore: pg.Pool | null;
+}) {
   let counter = 0;
   const unique = () => `${Date.now().toString(36)}${process.pid.toString(36)}${(counter++).toString(36)}`;
 
@@ -129,15 +193,16 @@ export async function startTestServer(options: TestServerOptions = {}) {
   }
 
   async function close() {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    app.server.closeAllConnections();
+    await app.close();
+    await rateLimitStore?.end();
     if (ownDb) await ownDb.close();
   }
 
   return {
     url,
     port,
-    server,
+    app,
     config,
     auth,
     prisma,
@@ -186,4 +251,9 @@ export async function readBody(res: Response): Promise<{ text: string; json: any
     json = null;
   }
   return { text, json };
+}
+
+/** The error code of a host or API answer: tRPC-shaped on /api/trpc, `{ error: { code } }` elsewhere. */
+export function errorCode(json: any): string | undefined {
+  return json?.error?.json?.data?.code ?? json?.[0]?.error?.json?.data?.code ?? json?.error?.code;
 }

@@ -1,7 +1,8 @@
 /**
- * Starts the production server the way `pnpm start` does (apps/server/start.sh: node
- * dist/main.js, NODE_ENV=production) on a free port with a fresh embedded database in a
- * temporary folder: migrations, demo data and demo accounts as a new user gets them.
+ * Starts the server the way `pnpm start` does (apps/server/start.sh: node dist/main.js) on a
+ * free port with a fresh embedded database in a temporary folder: migrations, demo data and
+ * demo accounts as a new user gets them from the README's first command (WORKLETS_DEMO=1,
+ * which the server refuses with NODE_ENV=production, so NODE_ENV=development here).
  * Needs both builds: `turbo run build` (apps/web/dist and apps/server/dist).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -24,7 +25,8 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   let output = '';
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    NODE_ENV: 'production',
+    NODE_ENV: 'development',
+    WORKLETS_DEMO: '1',
     PORT: String(port),
     PUBLIC_URL: url,
     WORKLETS_DATA_DIR: dataDir,

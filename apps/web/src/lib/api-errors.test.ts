@@ -2,8 +2,8 @@ import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { errorMessage, fieldErrors, primaryConflict } from './api-errors.ts';
 
-function apiError(message: string, data: Record<string, unknown>) {
-  return TRPCClientError.from({ error: { message, code: -32600, data } } as never);
+function apiError(message: string, data: Record<string, unknown>, code = -32600) {
+  return TRPCClientError.from({ error: { message, code, data } } as never);
 }
 
 describe('API errors for people', () => {
@@ -36,8 +36,20 @@ describe('API errors for people', () => {
   it('turns codes into plain words', () => {
     expect(errorMessage(apiError('x', { code: 'UNAUTHORIZED' }))).toMatch(/sign in/i);
     expect(errorMessage(apiError('x', { code: 'FORBIDDEN' }))).toMatch(/permission/i);
-    expect(errorMessage(apiError('x', { code: 'TOO_MANY_REQUESTS', httpStatus: 429 }))).toMatch(/wait/i);
     expect(fieldErrors(new Error('plain'))).toEqual({});
     expect(primaryConflict(apiError('x', { code: 'NOT_FOUND' }))).toBeNull();
+  });
+
+  it('asks to wait when a rate limit refuses a call, as the server answers it', () => {
+    // The error the server sends for a rate limit (apps/server/test/security-review.test.ts,
+    // finding 7), as the tRPC client decodes it: JSON-RPC code -32029, data from the API's
+    // error formatter.
+    const refused = apiError(
+      'Too many requests. Try again in 42 s.',
+      { code: 'TOO_MANY_REQUESTS', httpStatus: 429, zodError: null, details: null, ref: null },
+      -32029,
+    );
+    expect(errorMessage(refused)).toMatch(/wait a moment/i);
+    expect(fieldErrors(refused)).toEqual({});
   });
 });

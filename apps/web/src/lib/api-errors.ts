@@ -53,7 +53,8 @@ export function staleWrite(error: unknown): StaleWrite | null {
 
 export function errorMessage(error: unknown): string {
   const status = httpStatus(error);
-  if (status === 429) return 'Too many changes in a short time. Please wait a moment and try again.';
+  if (status === 429 || errorCode(error) === 'TOO_MANY_REQUESTS')
+    return 'Too many requests in a short time. Please wait a moment and try again.';
   if (status === 403 && !data(error)?.code) return 'This request was refused. Reload the page and try again.';
   switch (errorCode(error)) {
     case 'UNAUTHORIZED':
