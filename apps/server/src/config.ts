@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maxBatchSize } from '@worklets/validators/limits';
 import { z } from 'zod';
 
 export class ConfigError extends Error {}
@@ -170,8 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     readsPerMinute: e.WORKLETS_READS_PER_MINUTE,
     sessionCacheMs: e.WORKLETS_SESSION_CACHE_MS,
     maxBodyBytes: 100_000,
-    // The web client batches at most this many calls (apps/web/src/trpc.ts): keep them equal.
-    maxBatchSize: 10,
+    maxBatchSize,
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logLevel: e.LOG_LEVEL,
     firstAdmin:
