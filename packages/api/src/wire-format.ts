@@ -88,16 +88,10 @@ function deserializeInput(raw: unknown): unknown {
   const found = findForbiddenKey(json, []);
   if (found) {
     const key = String(found.at(-1));
-    const cause = new z.ZodError([
-      {
-        code: 'unrecognized_keys',
-        keys: [key],
-        path: found.slice(0, -1),
-        message: `Unrecognized key: "${key}"`,
-        input: json as Record<string, unknown>,
-      },
-    ]);
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields are not valid.', cause });
+    // The issue zod itself reports for an unknown key (an own property, so zod sees it).
+    const own = Object.defineProperty({}, key, { value: true, enumerable: true });
+    const cause = z.strictObject({}).safeParse(own).error;
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Unrecognized key: "${key}"`, cause });
   }
   return superjson.deserialize(raw as never);
 }
