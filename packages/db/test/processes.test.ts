@@ -10,14 +10,14 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runDirectoryOf } from '../src/embedded.ts';
+import { runDirectoryOf, startEmbeddedPostgres } from '../src/embedded.ts';
 import { createEmptyDatabase } from '../src/testing/test-database.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
@@ -280,6 +280,22 @@ describe('one process per embedded database, closed to other users', () => {
     const nulJson = (await nul.json()) as { error: { json: { data: { code: string } } } };
     expect(nulJson.error.json.data.code).toBe('BAD_REQUEST');
     expect(server.output()).not.toMatch(/Internal server error|\n\s+at /);
+  });
+});
+
+describe('a data directory outside .data', () => {
+  it('security finding 4: gets 0700 itself and leaves its parent as it was (WORKLETS_DATA_DIR=/tmp/x never changes /tmp)', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'worklets-parent-'));
+    try {
+      await chmod(parent, 0o755);
+      const embedded = await startEmbeddedPostgres(join(parent, 'db'));
+      await embedded.stop();
+      expect((await stat(parent)).mode & 0o777).toBe(0o755);
+      expect((await stat(join(parent, 'db'))).mode & 0o777).toBe(0o700);
+      expect((await stat(join(parent, 'db.run'))).mode & 0o777).toBe(0o700);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 });
 
