@@ -129,8 +129,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('create' as const), key: fc.integer({ min: 0, max: 2 }), by: byArb }),
+    // Few keys, mostly the first admin's first key: repeated keys happen in most runs.
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      key: fc.constantFrom(0, 0, 0, 1, 2),
+      by: fc.constantFrom(0, 0, 1),
+    }),
   },
 );
 
