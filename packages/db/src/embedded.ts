@@ -20,7 +20,7 @@
  * interleave the messages of two extended-protocol queries; our pool therefore uses a
  * single connection for the embedded database (see `openDatabase` in database.ts).
  */
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -69,7 +69,16 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
     const db = await PGlite.create({ dataDir });
     // PGlite writes a few files of its own with fixed modes on start: narrow them too.
     restrictTree(dataDir);
-    return await serve(db, { path: socketPath }, release);
+    return await serve(db, { path: socketPath }, () => {
+      release();
+      // Empty once the socket and the lock are gone: leave nothing behind beside the data.
+      rmSync(socketPath, { force: true });
+      try {
+        rmdirSync(runDir);
+      } catch {
+        // Not empty (another file someone put there): keep it.
+      }
+    });
   } catch (error) {
     release();
     throw error;

@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +210,9 @@ describe('one process per embedded database, closed to other users', () => {
 
     // A lock left by a process that no longer exists does not block anyone.
     expect(await server.stop()).toBe(0);
+    // A clean stop removes the run directory; a crash leaves it with the lock inside.
+    expect(await readdir(join(home, '.data'))).toEqual(['pglite']);
+    await mkdir(runDirectoryOf(dataDir), { mode: 0o700 });
     const lockPath = join(runDirectoryOf(dataDir), 'lock');
     await writeFile(lockPath, JSON.stringify({ pid: 2_000_000_000, command: 'pnpm start' }));
     const migrate = await run('packages/db/src/cli.ts', ['migrate'], { WORKLETS_DATA_DIR: dataDir });
@@ -289,10 +292,12 @@ describe('a data directory outside .data', () => {
     try {
       await chmod(parent, 0o755);
       const embedded = await startEmbeddedPostgres(join(parent, 'db'));
+      expect((await stat(join(parent, 'db.run'))).mode & 0o777).toBe(0o700);
       await embedded.stop();
       expect((await stat(parent)).mode & 0o777).toBe(0o755);
       expect((await stat(join(parent, 'db'))).mode & 0o777).toBe(0o700);
-      expect((await stat(join(parent, 'db.run'))).mode & 0o777).toBe(0o700);
+      // Stopped: the socket, the lock and their directory are gone; the data stays.
+      expect((await readdir(parent)).sort()).toEqual(['db']);
     } finally {
       await rm(parent, { recursive: true, force: true });
     }
