@@ -6,7 +6,7 @@
  * changed since, nothing is written and the call fails with code CONFLICT and
  *   error.data.staleWrite = {
  *     currentVersion: number,   // send this as expectedVersion after the user reviewed
- *     changes: HistoryEntry[],  // what happened since expectedVersion, oldest first
+ *     changes: HistoryEntry[],  // what happened since expectedVersion, oldest first (at most 100)
  *   }
  * Each change has the shape of the history procedures' items (history/history-entry.ts):
  * `type` ('assigned' | 'role_changed' | 'deactivated' | 'reactivated' | 'worklet_updated'),

@@ -61,16 +61,17 @@ export function serialize(value: unknown): Serialized {
 /** Keys that could reach an object's prototype: refused in inputs like any unknown key. */
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
-function findForbiddenKey(value: unknown, path: (string | number)[]): (string | number)[] | null {
+/** The first forbidden key anywhere in `value`, or null. */
+function findForbiddenKey(value: unknown): string | null {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findForbiddenKey(value[i], [...path, i]);
+    for (const item of value) {
+      const found = findForbiddenKey(item);
       if (found) return found;
     }
   } else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
-      if (forbiddenKeys.has(key)) return [...path, key];
-      const found = findForbiddenKey((value as Record<string, unknown>)[key], [...path, key]);
+      if (forbiddenKeys.has(key)) return key;
+      const found = findForbiddenKey((value as Record<string, unknown>)[key]);
       if (found) return found;
     }
   }
@@ -85,19 +86,12 @@ function findForbiddenKey(value: unknown, path: (string | number)[]): (string | 
  */
 function deserializeInput(raw: unknown): unknown {
   const json = raw !== null && typeof raw === 'object' && 'json' in raw ? (raw as { json: unknown }).json : raw;
-  const found = findForbiddenKey(json, []);
-  if (found) {
-    const key = String(found.at(-1));
-    const cause = new z.ZodError([
-      {
-        code: 'unrecognized_keys',
-        keys: [key],
-        path: found.slice(0, -1),
-        message: `Unrecognized key: "${key}"`,
-        input: json as Record<string, unknown>,
-      },
-    ]);
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields are not valid.', cause });
+  const key = findForbiddenKey(json);
+  if (key) {
+    // The issue zod itself reports for an unknown key (an own property, so zod sees it).
+    const own = Object.defineProperty({}, key, { value: true, enumerable: true });
+    const cause = z.strictObject({}).safeParse(own).error;
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `Unrecognized key: "${key}"`, cause });
   }
   return superjson.deserialize(raw as never);
 }

@@ -9,7 +9,8 @@
  *     port that any local user could reach;
  *   - `.data` and everything in it are created for this user only (directories 0700, files
  *     0600; the WAL holds live session tokens): the process umask is 077 from here on, and
- *     files left with wider modes by an older version are narrowed on open;
+ *     files left with wider modes by an older version are narrowed on open (the data and run
+ *     directories always; their parent only when it is a `.data` directory, never e.g. /tmp);
  *   - one process per data directory (embedded-lock.ts): any other process that would open
  *     it stops with a one-line error naming the holder.
  * An in-memory database (tests, the migration diff) has no files and stays on 127.0.0.1.
@@ -19,8 +20,8 @@
  * interleave the messages of two extended-protocol queries; our pool therefore uses a
  * single connection for the embedded database (see `openDatabase` in database.ts).
  */
-import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDirectory } from './embedded-lock.ts';
@@ -50,9 +51,11 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   if (!dataDir) return serve(await PGlite.create({}), { host: '127.0.0.1', port: 0 }, null);
   // Files PGlite creates from now on are this user's only.
   process.umask(0o077);
+  // The product's `.data` directory (the default's parent) is its own: only its owner enters it.
+  // Any other parent (WORKLETS_DATA_DIR=/srv/worklets, a temporary directory) is left as it is.
   const parent = dirname(dataDir);
   mkdirSync(parent, { recursive: true, mode: 0o700 });
-  chmodSync(parent, 0o700);
+  if (basename(parent) === '.data') chmodSync(parent, 0o700);
   const runDir = runDirectoryOf(dataDir);
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   chmodSync(runDir, 0o700);
@@ -66,7 +69,16 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
     const db = await PGlite.create({ dataDir });
     // PGlite writes a few files of its own with fixed modes on start: narrow them too.
     restrictTree(dataDir);
-    return await serve(db, { path: socketPath }, release);
+    return await serve(db, { path: socketPath }, () => {
+      release();
+      // Empty once the socket and the lock are gone: leave nothing behind beside the data.
+      rmSync(socketPath, { force: true });
+      try {
+        rmdirSync(runDir);
+      } catch {
+        // Not empty (another file someone put there): keep it.
+      }
+    });
   } catch (error) {
     release();
     throw error;

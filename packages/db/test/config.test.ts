@@ -80,6 +80,14 @@ describe('redactUrl', () => {
     expect(redacted).toBe('postgresql://app:***@db.internal:5433/worklets?sslmode=require');
   });
 
+  it('security finding 10: hides a password given as a query parameter too (?password=, sslpassword)', () => {
+    const redacted = redactUrl(
+      'postgresql://app@db.internal/worklets?password=q-s3cret&sslpassword=k-s3cret&sslmode=require',
+    );
+    expect(redacted).not.toMatch(/s3cret/);
+    expect(redacted).toBe('postgresql://app@db.internal/worklets?password=***&sslpassword=***&sslmode=require');
+  });
+
   it('leaves a URL without a password unchanged, and does not echo an unparsable one', () => {
     expect(redactUrl('postgresql://postgres@127.0.0.1:5432/postgres')).toBe(
       'postgresql://postgres@127.0.0.1:5432/postgres',

@@ -27,6 +27,7 @@ describe('shared zod schemas', () => {
   it('refuse a mentor set with a duplicate mentor or two Primaries, naming the field', () => {
     const twice = setWorkletMentorsInput.safeParse({
       workletId: 1,
+      expectedVersion: 1,
       mentors: [
         { mentorId: 2, role: 'Primary' },
         { mentorId: 2, role: 'Secondary' },
@@ -35,6 +36,7 @@ describe('shared zod schemas', () => {
     expect(twice.error?.issues.map((i) => i.path.join('.'))).toEqual(['mentors.1.mentorId']);
     const primaries = setWorkletMentorsInput.safeParse({
       workletId: 1,
+      expectedVersion: 1,
       mentors: [
         { mentorId: 2, role: 'Primary' },
         { mentorId: 3, role: 'Primary' },
@@ -43,6 +45,7 @@ describe('shared zod schemas', () => {
     expect(primaries.error?.issues[0]?.message).toBe('Only one mentor can be Primary');
     const tooMany = setWorkletMentorsInput.safeParse({
       workletId: 1,
+      expectedVersion: 1,
       mentors: Array.from({ length: 21 }, (_, i) => ({ mentorId: i + 1, role: 'Secondary' })),
     });
     expect(tooMany.success).toBe(false);
