@@ -18,9 +18,9 @@
 import type { SessionUser } from '@worklets/api';
 import type { Auth } from '@worklets/auth';
 
-export const sessionCookieBaseName = 'worklets.session_token';
+const sessionCookieBaseName = 'worklets.session_token';
 
-export function sessionCookieName(https: boolean): string {
+function sessionCookieName(https: boolean): string {
   return https ? `__Secure-${sessionCookieBaseName}` : sessionCookieBaseName;
 }
 

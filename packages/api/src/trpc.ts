@@ -56,7 +56,6 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const middleware = t.middleware;
 
 /** Maps database failures to typed errors for every procedure (see errors.ts). */
 const mapErrors = t.middleware(async ({ next }) => {

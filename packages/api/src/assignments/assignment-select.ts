@@ -1,7 +1,7 @@
 import type { Prisma } from '@worklets/db';
 
 /** What the API shows of a mentor on an assignment: never more than this. */
-export const mentorSelect = { id: true, name: true, email: true } satisfies Prisma.UserSelect;
+const mentorSelect = { id: true, name: true, email: true } satisfies Prisma.UserSelect;
 
 /** An active assignment as cards, the detail screen and pickers show it. */
 export const activeAssignmentSelect = {

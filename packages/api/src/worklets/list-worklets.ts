@@ -33,7 +33,7 @@ function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   return where;
 }
 
-export const workletCardSelect = {
+const workletCardSelect = {
   id: true,
   title: true,
   description: true,
@@ -43,9 +43,9 @@ export const workletCardSelect = {
   mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder },
 } satisfies Prisma.WorkletSelect;
 
-export type WorkletCardRow = Prisma.WorkletGetPayload<{ select: typeof workletCardSelect }>;
+type WorkletCardRow = Prisma.WorkletGetPayload<{ select: typeof workletCardSelect }>;
 
-export function toWorkletCard(row: WorkletCardRow) {
+function toWorkletCard(row: WorkletCardRow) {
   const mentors = row.mentorAssignments.map(toWorkletMentor);
   return {
     id: row.id,
@@ -58,8 +58,6 @@ export function toWorkletCard(row: WorkletCardRow) {
     hasPrimary: mentors.some((m) => m.role === 'Primary'),
   };
 }
-
-export type WorkletCard = ReturnType<typeof toWorkletCard>;
 
 export async function listWorklets(db: PrismaClient, user: SessionUser, input: ListWorkletsInput & { limit: number }) {
   const rows = await db.worklet.findMany({

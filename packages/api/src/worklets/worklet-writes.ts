@@ -9,7 +9,7 @@ import type { Actor, Tx } from '../assignments/mentor-changes.ts';
 import { conflict, isUniqueViolation, notFound, retryOnConflict } from '../errors.ts';
 import { staleWrite } from '../stale-write.ts';
 
-export const workletResultSelect = { id: true, title: true, description: true, status: true, version: true } as const;
+const workletResultSelect = { id: true, title: true, description: true, status: true, version: true } as const;
 
 type Fields = { title: string; description: string; status: WorkletStatus };
 type LockedFields = Fields & { id: number; version: number };

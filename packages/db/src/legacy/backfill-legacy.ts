@@ -30,7 +30,7 @@ import {
 import type { Queryable } from '../sql.ts';
 import { workletsChangedSql } from './worklet-changed.ts';
 
-export type BackfillPlanEntry = {
+type BackfillPlanEntry = {
   workletId: number;
   workletTitle: string;
   mentorId: number;
@@ -84,7 +84,7 @@ WHERE w.mentor_id IS DISTINCT FROM (SELECT p.mentor_id FROM mentor_worklet_assig
                                     WHERE p.worklet_id = w.id AND p.role_type = 'Primary' AND p.is_active)
 ORDER BY w.id`;
 
-export function planBackfill(candidates: Candidate[]): BackfillPlanEntry[] {
+function planBackfill(candidates: Candidate[]): BackfillPlanEntry[] {
   return candidates.map((c) => {
     const worklet = { title: c.title, status: c.status };
     const mentor =

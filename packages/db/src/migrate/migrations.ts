@@ -16,13 +16,13 @@ import { startEmbeddedPostgres } from '../embedded.ts';
 import { DatabaseError, describeConnectionError } from '../errors.ts';
 import { applyMigrationList, type MigrationDirectory, withSchemaEngine } from './schema-engine.ts';
 
-export const prismaDir = fileURLToPath(new URL('../../../../prisma/', import.meta.url));
-export const migrationsDir = join(prismaDir, 'migrations');
-export const schemaPath = join(prismaDir, 'schema.prisma');
-export const snapshotPath = join(migrationsDir, 'schema-snapshot.prisma');
+const prismaDir = fileURLToPath(new URL('../../../../prisma/', import.meta.url));
+const migrationsDir = join(prismaDir, 'migrations');
+const schemaPath = join(prismaDir, 'schema.prisma');
+const snapshotPath = join(migrationsDir, 'schema-snapshot.prisma');
 const lockfilePath = join(migrationsDir, 'migration_lock.toml');
 
-export async function readMigrations(dir = migrationsDir): Promise<MigrationDirectory[]> {
+async function readMigrations(dir = migrationsDir): Promise<MigrationDirectory[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory())

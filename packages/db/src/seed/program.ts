@@ -23,8 +23,8 @@ import {
   subjects,
 } from './vocabulary.ts';
 
-export type UserRow = { id: number; email: string; name: string; role: Role; isActive: boolean; createdAt: Date };
-export type WorkletRow = {
+type UserRow = { id: number; email: string; name: string; role: Role; isActive: boolean; createdAt: Date };
+type WorkletRow = {
   id: number;
   title: string;
   description: string;
@@ -34,7 +34,7 @@ export type WorkletRow = {
   version: number;
   createdAt: Date;
 };
-export type AssignmentRow = {
+type AssignmentRow = {
   id: number;
   mentorId: number;
   workletId: number;
@@ -43,7 +43,7 @@ export type AssignmentRow = {
   isActive: boolean;
   assignedBy: number | null;
 };
-export type EventRow = {
+type EventRow = {
   id: number;
   assignmentId: number;
   workletId: number;
