@@ -66,17 +66,17 @@ function cardPageQuery(filters: CardFilters, limit: number): { text: string; val
     );
   }
   if (filters.search) where.push(`w.title ILIKE ${param(`%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
-  if (filters.coverage === 'needs_primary') {
+  // Coverage counts open worklets only, as the API does; needs_primary also means no active Primary.
+  if (filters.coverage && filters.coverage !== 'all') {
+    const primary = filters.coverage === 'needs_primary' ? ` AND p.role_type = 'Primary'` : '';
+    where.push(`w.status IN ('draft', 'active')`);
     where.push(
-      `NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.role_type = 'Primary' AND p.is_active)`,
+      `NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.is_active${primary})`,
     );
-  }
-  if (filters.coverage === 'no_mentors') {
-    where.push(`NOT EXISTS (SELECT 1 FROM mentor_worklet_assignments p WHERE p.worklet_id = w.id AND p.is_active)`);
   }
   if (filters.cursor) where.push(`w.id < ${param(filters.cursor)}`);
   const text = `
-  SELECT w.id, w.title, w.description, w.status, w.updated_at AS "updatedAt"
+  SELECT w.id, w.title, w.description, w.status, w.version, w.updated_at AS "updatedAt"
   FROM worklets w
   ${where.length ? `WHERE ${where.join('\n    AND ')}` : ''}
   ORDER BY w.id DESC
@@ -118,15 +118,20 @@ const reactivateAssignmentSql = `
 
 /** One statement for all events of the change (unnest of parallel arrays). */
 const insertEventsSql = `
-  INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name, type, old_role, new_role)
-  SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
+  INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name,
+                                 type, old_role, new_role, worklet_version)
+  SELECT *, $11::int FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[],
                        $8::assignment_event_type[], $9::role_type[], $10::role_type[])`;
 
-const syncLegacyMentorSql = `
-  UPDATE worklets SET mentor_id = (
-    SELECT mentor_id FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active
-  )
-  WHERE id = $1`;
+/** The legacy column and the worklet's version, as the API's one SQL for a changed worklet does. */
+const workletChangedSql = `
+  UPDATE worklets SET
+    mentor_id = (
+      SELECT mentor_id FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active
+    ),
+    version = version + 1
+  WHERE id = $1
+  RETURNING version`;
 
 class HttpError extends Error {
   constructor(
@@ -323,6 +328,7 @@ function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string 
           .rows[0]!;
         events.push([created.id, mentor.id, mentor.name, mentor.email, 'assigned', null, role]);
       }
+      const { version } = (await client.query<{ version: number }>(workletChangedSql, [workletId])).rows[0]!;
       await client.query(insertEventsSql, [
         events.map((e) => e[0]),
         events.map(() => workletId),
@@ -334,8 +340,8 @@ function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string 
         events.map((e) => e[4]),
         events.map((e) => e[5]),
         events.map((e) => e[6]),
+        version,
       ]);
-      await client.query(syncLegacyMentorSql, [workletId]);
       const mentors = (await client.query<MentorJson>(workletMentorsSql, [workletId])).rows;
       await client.query('COMMIT');
       done = true;

@@ -20,21 +20,11 @@ export type StatementCounts = {
   session: StatementCount;
 };
 
-type Options = {
-  dataset: Dataset;
-  admin: SessionUser;
-  workloads: Workload[];
-  calls: number;
-  session: { cookie: string; secret: string; baseURL: string };
-};
+type Session = { cookie: string; secret: string; baseURL: string };
+type Options = { dataset: Dataset; admin: SessionUser; workloads: Workload[]; calls: number; session: Session };
 
-export async function countStatements({
-  dataset,
-  admin,
-  workloads,
-  calls,
-  session,
-}: Options): Promise<StatementCounts> {
+export async function countStatements(options: Options): Promise<StatementCounts> {
+  const { dataset, admin, workloads, calls, session } = options;
   let count = 0;
   const db = createPrismaClient(dataset.url, { poolSize: 2, onQuery: () => count++ });
   /** Runs `work` `calls` times (failures, such as 409s, count too). */
