@@ -84,8 +84,10 @@ export const demoEmails = {
 const programStart = Date.UTC(2026, 1, 2, 9, 0, 0);
 const day = 86_400_000;
 
-export function generateProgram(size: ProgramSize): Program {
-  const rnd = new Random(size.seed ?? 20260202);
+/** The program's people; the mentors who left are deactivated (their history is kept). */
+type People = { users: UserRow[]; mentorIds: number[]; adminIds: number[]; leftMentors: Set<number> };
+
+function generatePeople(rnd: Random, size: ProgramSize): People {
   const users: UserRow[] = [];
   const usedEmails = new Set<string>();
   const person = (role: Role, domain: (first: string, last: string) => string) => {
@@ -117,100 +119,124 @@ export function generateProgram(size: ProgramSize): Program {
   if (size.demoEmails) leftMentors.delete(mentorIds[0]!);
   for (const id of leftMentors) users[id - 1]!.isActive = false;
   const adminIds = users.filter((u) => u.role === 'admin').map((u) => u.id);
-  const userById = (id: number) => users[id - 1]!;
+  return { users, mentorIds, adminIds, leftMentors };
+}
 
-  const worklets: WorkletRow[] = [];
-  const assignments: AssignmentRow[] = [];
-  const events: EventRow[] = [];
-  const inactiveShare = size.inactiveShare ?? 0.1;
-  const event = (
-    a: AssignmentRow,
-    type: EventType,
-    actorId: number | null,
-    oldRole: MentorRole | null,
-    newRole: MentorRole | null,
-    at: Date,
-  ) => {
-    const mentor = userById(a.mentorId);
-    events.push({
-      id: events.length + 1,
-      assignmentId: a.id,
-      workletId: a.workletId,
-      mentorId: a.mentorId,
-      mentorName: mentor.name,
-      mentorEmail: mentor.email,
-      actorId,
-      actorName: actorId ? userById(actorId).name : null,
-      type,
-      oldRole,
-      newRole,
-      occurredAt: at,
-      workletVersion: 0, // numbered in time order once the worklet's history is complete
-    });
+/** What the assignments of every worklet are generated from and appended to. */
+type History = {
+  rnd: Random;
+  people: People;
+  inactiveShare: number;
+  assignments: AssignmentRow[];
+  events: EventRow[];
+};
+
+function addEvent(
+  h: History,
+  a: AssignmentRow,
+  type: EventType,
+  actorId: number | null,
+  oldRole: MentorRole | null,
+  newRole: MentorRole | null,
+  at: Date,
+) {
+  const userById = (id: number) => h.people.users[id - 1]!;
+  const mentor = userById(a.mentorId);
+  h.events.push({
+    id: h.events.length + 1,
+    assignmentId: a.id,
+    workletId: a.workletId,
+    mentorId: a.mentorId,
+    mentorName: mentor.name,
+    mentorEmail: mentor.email,
+    actorId,
+    actorName: actorId ? userById(actorId).name : null,
+    type,
+    oldRole,
+    newRole,
+    occurredAt: at,
+    workletVersion: 0, // numbered in time order once the worklet's history is complete
+  });
+}
+
+function generateWorklet(rnd: Random, id: number, worklets: number): WorkletRow {
+  const r = rnd.next();
+  const status: WorkletStatus = r < 0.12 ? 'draft' : r < 0.7 ? 'active' : r < 0.9 ? 'completed' : 'archived';
+  const createdAt = new Date(programStart + rnd.int(0, 240) * day + rnd.int(0, 8 * 60) * 60_000);
+  const subject = rnd.pick(subjects);
+  const context = rnd.pick(contexts);
+  return {
+    id,
+    title: worklets > 500 ? `${subject} ${context} #${id}` : `${subject} ${context}`,
+    description: rnd.pick(descriptions),
+    status,
+    mentorId: null,
+    version: 1,
+    createdAt,
   };
+}
 
-  for (let w = 1; w <= size.worklets; w++) {
-    const r = rnd.next();
-    const status: WorkletStatus = r < 0.12 ? 'draft' : r < 0.7 ? 'active' : r < 0.9 ? 'completed' : 'archived';
-    const createdAt = new Date(programStart + rnd.int(0, 240) * day + rnd.int(0, 8 * 60) * 60_000);
-    const subject = rnd.pick(subjects);
-    const context = rnd.pick(contexts);
-    worklets.push({
-      id: w,
-      title: size.worklets > 500 ? `${subject} ${context} #${w}` : `${subject} ${context}`,
-      description: rnd.pick(descriptions),
-      status,
-      mentorId: null,
-      version: 1,
-      createdAt,
-    });
-    // Some fresh drafts have nobody yet; everyone else has 1-4 mentors.
-    const count = status === 'draft' && rnd.chance(0.4) ? 0 : rnd.int(1, 4);
-    const chosen = rnd.sample(mentorIds.length, count).map((i) => mentorIds[i]!);
-    const mine: AssignmentRow[] = [];
-    const firstEvent = events.length;
-    chosen.forEach((mentorId, index) => {
-      const actor = rnd.pick(adminIds);
-      const role: MentorRole = index === 0 ? 'Primary' : rnd.chance(0.6) ? 'Secondary' : 'Collaborator';
-      const assignedAt = new Date(createdAt.getTime() + rnd.int(1, 72) * 3_600_000);
-      const a: AssignmentRow = {
-        id: assignments.length + 1,
-        mentorId,
-        workletId: w,
-        assignedAt,
-        roleType: role,
-        isActive: true,
-        assignedBy: actor,
-      };
-      assignments.push(a);
-      mine.push(a);
-      event(a, 'assigned', actor, null, role, assignedAt);
-      let at = assignedAt;
-      if (role === 'Collaborator' && rnd.chance(0.25)) {
-        at = new Date(at.getTime() + rnd.int(2, 20) * day);
-        a.roleType = 'Secondary';
-        event(a, 'role_changed', rnd.pick(adminIds), 'Collaborator', 'Secondary', at);
-      }
-      if (leftMentors.has(mentorId) || rnd.chance(inactiveShare)) {
-        at = new Date(at.getTime() + rnd.int(3, 40) * day);
-        a.isActive = false;
-        event(a, 'deactivated', rnd.pick(adminIds), a.roleType, null, at);
-        if (!leftMentors.has(mentorId) && rnd.chance(0.2)) {
-          at = new Date(at.getTime() + rnd.int(1, 10) * day);
-          a.isActive = true;
-          event(a, 'reactivated', rnd.pick(adminIds), null, a.roleType, at);
-        }
-      }
-    });
-    const primary = mine.find((a) => a.isActive && a.roleType === 'Primary');
-    worklets[w - 1]!.mentorId = primary ? primary.mentorId : null;
-    const history = events
-      .slice(firstEvent)
-      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
-    history.forEach((e, i) => {
-      e.workletVersion = i + 2;
-    });
-    worklets[w - 1]!.version = history.length + 1;
+/** Assigns a mentor to the worklet, then maybe promotes, deactivates and reactivates them. */
+function assignMentor(h: History, worklet: WorkletRow, mentorId: number, index: number): AssignmentRow {
+  const { rnd, people } = h;
+  const actor = rnd.pick(people.adminIds);
+  const role: MentorRole = index === 0 ? 'Primary' : rnd.chance(0.6) ? 'Secondary' : 'Collaborator';
+  const assignedAt = new Date(worklet.createdAt.getTime() + rnd.int(1, 72) * 3_600_000);
+  const a: AssignmentRow = {
+    id: h.assignments.length + 1,
+    mentorId,
+    workletId: worklet.id,
+    assignedAt,
+    roleType: role,
+    isActive: true,
+    assignedBy: actor,
+  };
+  h.assignments.push(a);
+  addEvent(h, a, 'assigned', actor, null, role, assignedAt);
+  let at = assignedAt;
+  if (role === 'Collaborator' && rnd.chance(0.25)) {
+    at = new Date(at.getTime() + rnd.int(2, 20) * day);
+    a.roleType = 'Secondary';
+    addEvent(h, a, 'role_changed', rnd.pick(people.adminIds), 'Collaborator', 'Secondary', at);
   }
-  return { users, worklets, assignments, events };
+  if (people.leftMentors.has(mentorId) || rnd.chance(h.inactiveShare)) {
+    at = new Date(at.getTime() + rnd.int(3, 40) * day);
+    a.isActive = false;
+    addEvent(h, a, 'deactivated', rnd.pick(people.adminIds), a.roleType, null, at);
+    if (!people.leftMentors.has(mentorId) && rnd.chance(0.2)) {
+      at = new Date(at.getTime() + rnd.int(1, 10) * day);
+      a.isActive = true;
+      addEvent(h, a, 'reactivated', rnd.pick(people.adminIds), null, a.roleType, at);
+    }
+  }
+  return a;
+}
+
+/** Numbers the worklet's events 2, 3, ... in time order; its version is the last of them. */
+function numberVersions(worklet: WorkletRow, events: EventRow[]) {
+  const history = events.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id);
+  history.forEach((e, i) => {
+    e.workletVersion = i + 2;
+  });
+  worklet.version = history.length + 1;
+}
+
+export function generateProgram(size: ProgramSize): Program {
+  const rnd = new Random(size.seed ?? 20260202);
+  const people = generatePeople(rnd, size);
+  const worklets: WorkletRow[] = [];
+  const h: History = { rnd, people, inactiveShare: size.inactiveShare ?? 0.1, assignments: [], events: [] };
+  for (let w = 1; w <= size.worklets; w++) {
+    const worklet = generateWorklet(rnd, w, size.worklets);
+    worklets.push(worklet);
+    // Some fresh drafts have nobody yet; everyone else has 1-4 mentors.
+    const count = worklet.status === 'draft' && rnd.chance(0.4) ? 0 : rnd.int(1, 4);
+    const chosen = rnd.sample(people.mentorIds.length, count).map((i) => people.mentorIds[i]!);
+    const firstEvent = h.events.length;
+    const mine = chosen.map((mentorId, index) => assignMentor(h, worklet, mentorId, index));
+    const primary = mine.find((a) => a.isActive && a.roleType === 'Primary');
+    worklet.mentorId = primary ? primary.mentorId : null;
+    numberVersions(worklet, h.events.slice(firstEvent));
+  }
+  return { users: people.users, worklets, assignments: h.assignments, events: h.events };
 }
