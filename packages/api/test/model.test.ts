@@ -564,7 +564,7 @@ async function step(model: Model, op: Op, index: number): Promise<Model> {
 }
 
 describe('assignment writes against a model', () => {
-  it('random sequences keep the database equal to the model after every step', async () => {
+  it('random sequences keep the database equal to the model after every step', async ({ annotate }) => {
     let runs = 0;
     let steps = 0;
     let failures = 0;
@@ -590,7 +590,7 @@ describe('assignment writes against a model', () => {
       { numRuns: 40 },
     );
     // The generator must exercise both sides: accepted and rejected writes.
-    console.log(
+    await annotate(
       `MODEL [${f.db.kind}] ${runs} runs, ${steps} steps; outcomes: ${[...stats]
         .sort()
         .map(([k, n]) => `${k}=${n}`)

@@ -66,7 +66,7 @@ async function measure(viewer: SessionUser, input: ListInput) {
 }
 
 describe('worklets.list statement count', () => {
-  it('is the same for 10 and 100 cards, with and without filters, and at most 4', async () => {
+  it('is the same for 10 and 100 cards, with and without filters, and at most 4', async ({ annotate }) => {
     const filters: [string, ListInput, () => SessionUser][] = [
       ['none', {}, () => admin],
       ['status=active', { status: 'active' }, () => admin],
@@ -93,7 +93,7 @@ describe('worklets.list statement count', () => {
     const unfiltered = await measure(admin, { limit: 100 });
     expect(unfiltered.items).toBe(100);
     expect(unfiltered.mentors).toBeGreaterThan(150);
-    console.log(
+    await annotate(
       `QUERY-COUNT [${f.db.kind}] worklets.list, 120 worklets with 1-3 mentors each, every statement sent counted:\n  ${lines.join('\n  ')}`,
     );
   });
