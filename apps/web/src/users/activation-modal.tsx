@@ -1,7 +1,7 @@
-import { Alert, Button, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
+import { List, Loader, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { RouterOutputs } from '@worklets/api';
-import { errorMessage } from '../lib/api-errors.ts';
+import { ConfirmModal } from '../lib/confirm-modal.tsx';
 import { trpc } from '../trpc.ts';
 
 type User = RouterOutputs['users']['list']['items'][number];
@@ -36,36 +36,24 @@ export function ActivationModal({ user, onClose }: { user: User; onClose: () => 
   }
 
   return (
-    <Modal opened onClose={onClose} title={`${verb} ${user.name}?`} closeButtonProps={{ 'aria-label': 'Close' }}>
-      <Stack>
-        {deactivating ? (
-          <Text size="sm">{user.name} will be signed out everywhere and can no longer sign in.</Text>
-        ) : (
-          <Text size="sm">{user.name} will be able to sign in again.</Text>
-        )}
-        {deactivating && user.role === 'mentor' && (
-          <AffectedWorklets loading={worklets.isPending} worklets={worklets.data ?? []} />
-        )}
-        {setActive.error && (
-          <Alert color="red" role="alert">
-            {errorMessage(setActive.error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-autofocus>
-            Cancel
-          </Button>
-          <Button
-            color={deactivating ? 'red' : 'blue'}
-            onClick={confirm}
-            loading={setActive.isPending}
-            disabled={setActive.isPending}
-          >
-            {verb} {user.name}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      title={`${verb} ${user.name}?`}
+      onClose={onClose}
+      onConfirm={confirm}
+      confirmLabel={`${verb} ${user.name}`}
+      color={deactivating ? 'red' : 'blue'}
+      pending={setActive.isPending}
+      error={setActive.error}
+    >
+      {deactivating ? (
+        <Text size="sm">{user.name} will be signed out everywhere and can no longer sign in.</Text>
+      ) : (
+        <Text size="sm">{user.name} will be able to sign in again.</Text>
+      )}
+      {deactivating && user.role === 'mentor' && (
+        <AffectedWorklets loading={worklets.isPending} worklets={worklets.data ?? []} />
+      )}
+    </ConfirmModal>
   );
 }
 

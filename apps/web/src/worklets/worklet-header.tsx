@@ -1,9 +1,9 @@
-import { Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { RouterOutputs } from '@worklets/api';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
-import { errorMessage } from '../lib/api-errors.ts';
+import { ConfirmModal } from '../lib/confirm-modal.tsx';
 import { formatDate, StatusBadge } from '../lib/roles.tsx';
 import { trpc } from '../trpc.ts';
 import { WorkletFormModal } from './worklet-form-modal.tsx';
@@ -64,26 +64,19 @@ function DeleteWorkletModal({ worklet: w, onClose }: { worklet: WorkletDetail; o
   }
 
   return (
-    <Modal opened onClose={onClose} title="Delete this worklet?" closeButtonProps={{ 'aria-label': 'Close' }}>
-      <Stack>
-        <Text size="sm">
-          “{w.title}” will be deleted for good. Only a worklet without assignment history can be deleted; archive the
-          others.
-        </Text>
-        {remove.error && (
-          <Text size="sm" c="red" role="alert">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-autofocus>
-            Cancel
-          </Button>
-          <Button color="red" onClick={confirm} loading={remove.isPending} disabled={remove.isPending}>
-            Delete worklet
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      title="Delete this worklet?"
+      onClose={onClose}
+      onConfirm={confirm}
+      confirmLabel="Delete worklet"
+      color="red"
+      pending={remove.isPending}
+      error={remove.error}
+    >
+      <Text size="sm">
+        “{w.title}” will be deleted for good. Only a worklet without assignment history can be deleted; archive the
+        others.
+      </Text>
+    </ConfirmModal>
   );
 }
