@@ -21,7 +21,17 @@ export function text() {
   return z.string().refine((value) => !value.includes('\0'), 'Text cannot contain NUL characters');
 }
 
-export const searchText = text().trim().max(100);
+/**
+ * Trimmed text of bounded length, with messages written for the people who fill in the form
+ * (the web app shows them next to the field, before and after the server checks them).
+ */
+export function boundedText(max: number, min = 0, minMessage?: string) {
+  const trimmed = text().trim();
+  const atLeast = min > 0 ? trimmed.min(min, minMessage ?? `At least ${min} characters`) : trimmed;
+  return atLeast.max(max, `At most ${max.toLocaleString('en')} characters`);
+}
+
+export const searchText = boundedText(100);
 
 /** The worklet version an editor started from (optimistic concurrency; see worklets.version). */
 export const expectedVersion = z.number().int().min(1).max(2_147_483_647);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, idempotencyKey, pageInput, searchText, text } from './common.ts';
+import { boundedText, id, idempotencyKey, pageInput, searchText, text } from './common.ts';
 
 export const userRoles = ['admin', 'mentor', 'student'] as const;
 export const userRole = z.enum(userRoles);
@@ -9,8 +9,8 @@ export type UserRole = z.infer<typeof userRole>;
 export const email = text()
   .trim()
   .toLowerCase()
-  .pipe(z.email({ message: 'Enter a valid email address' }).max(254));
-export const personName = text().trim().min(1, 'Enter a name').max(120);
+  .pipe(z.email({ message: 'Enter a valid email address' }).max(254, 'At most 254 characters'));
+export const personName = boundedText(120, 1, 'Enter a name');
 
 export const createUserInput = z.strictObject({
   email,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expectedVersion, id, idempotencyKey, pageInput, searchText, text } from './common.ts';
+import { boundedText, expectedVersion, id, idempotencyKey, pageInput, searchText } from './common.ts';
 
 export const workletStatuses = ['draft', 'active', 'completed', 'archived'] as const;
 export const workletStatus = z.enum(workletStatuses);
@@ -10,8 +10,8 @@ export const workletCoverages = ['all', 'needs_primary', 'no_mentors'] as const;
 export const workletCoverage = z.enum(workletCoverages);
 export type WorkletCoverage = z.infer<typeof workletCoverage>;
 
-export const workletTitle = text().trim().min(3, 'A title needs at least 3 characters').max(200);
-export const workletDescription = text().trim().max(5_000);
+export const workletTitle = boundedText(200, 3, 'A title needs at least 3 characters');
+export const workletDescription = boundedText(5_000);
 
 export const createWorkletInput = z.strictObject({
   title: workletTitle,

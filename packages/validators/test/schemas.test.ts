@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignMentorInput, setWorkletMentorsInput } from '../src/assignments.ts';
 import { createUserInput } from '../src/users.ts';
-import { listWorkletsInput } from '../src/worklets.ts';
+import { createWorkletInput, listWorkletsInput } from '../src/worklets.ts';
 
 describe('shared zod schemas', () => {
   it('reject unknown keys, so the actor can never come from the client', () => {
@@ -68,5 +68,22 @@ describe('shared zod schemas', () => {
       coverage: 'all',
       cursor: 10,
     });
+  });
+
+  it('explain bad text in words a coordinator understands', () => {
+    const long = createWorkletInput.safeParse({ idempotencyKey: crypto.randomUUID(), title: 'x'.repeat(201) });
+    expect(long.error?.issues[0]?.message).toBe('At most 200 characters');
+    const short = createWorkletInput.safeParse({ idempotencyKey: crypto.randomUUID(), title: ' ab ' });
+    expect(short.error?.issues[0]?.message).toBe('A title needs at least 3 characters');
+    const description = createWorkletInput.safeParse({
+      idempotencyKey: crypto.randomUUID(),
+      title: 'Solar forecasting',
+      description: 'x'.repeat(5_001),
+    });
+    expect(description.error?.issues[0]?.message).toBe('At most 5,000 characters');
+    const name = createUserInput.safeParse({ email: 'a@b.example', name: '   ', role: 'mentor' });
+    expect(name.error?.issues[0]?.message).toBe('Enter a name');
+    const email = createUserInput.safeParse({ email: `${'a'.repeat(250)}@b.example`, name: 'A', role: 'mentor' });
+    expect(email.error?.issues.map((i) => i.message)).toContain('At most 254 characters');
   });
 });

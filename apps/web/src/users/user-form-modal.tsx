@@ -1,27 +1,34 @@
 import { Select, TextInput } from '@mantine/core';
+import { schemaResolver, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { RouterOutputs } from '@worklets/api';
-import { type UserRole, userRoles } from '@worklets/validators/users';
-import { useState } from 'react';
+import { createUserInput, type UserRole, userRoles } from '@worklets/validators/users';
 import { fieldErrors } from '../lib/api-errors.ts';
 import { FormModal } from '../lib/form-modal.tsx';
 import { useSubmitOnce } from '../lib/idempotency.ts';
 import { trpc } from '../trpc.ts';
 
 type User = RouterOutputs['users']['list']['items'][number];
+type Values = { name: string; email: string; role: UserRole };
 
-/** Create a user, or edit one when `user` is given. */
+/**
+ * Create a user, or edit one when `user` is given. Fields are checked in the browser with the
+ * API's zod schema (the same messages); the server's field errors show in the same places.
+ */
 export function UserFormModal({ onClose, user }: { onClose: () => void; user?: User }) {
   const utils = trpc.useUtils();
-  const [name, setName] = useState(user?.name ?? '');
-  const [email, setEmail] = useState(user?.email ?? '');
-  const [role, setRole] = useState<UserRole>(user?.role ?? 'mentor');
+  const form = useForm<Values>({
+    initialValues: { name: user?.name ?? '', email: user?.email ?? '', role: user?.role ?? 'mentor' },
+    validate: schemaResolver(createUserInput, { sync: true }),
+  });
   const create = trpc.users.create.useMutation();
   const update = trpc.users.update.useMutation();
   const mutation = user ? update : create;
-  const errors = fieldErrors(mutation.error);
+  const errors = { ...fieldErrors(mutation.error), ...form.errors };
 
   const submit = useSubmitOnce(async (idempotencyKey) => {
+    if (form.validate().hasErrors) return;
+    const { name, email, role } = form.getValues();
     try {
       const saved = user
         ? await update.mutateAsync({ id: user.id, name, email, role })
@@ -48,27 +55,12 @@ export function UserFormModal({ onClose, user }: { onClose: () => void; user?: U
       hasFieldErrors={Object.keys(errors).length > 0}
       submitLabel={user ? 'Save' : 'Create user'}
     >
-      <TextInput
-        label="Name"
-        required
-        value={name}
-        onChange={(e) => setName(e.currentTarget.value)}
-        error={errors.name}
-        data-autofocus
-      />
-      <TextInput
-        label="Email"
-        type="email"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.currentTarget.value)}
-        error={errors.email}
-      />
+      <TextInput label="Name" required {...form.getInputProps('name')} error={errors.name} data-autofocus />
+      <TextInput label="Email" type="email" required {...form.getInputProps('email')} error={errors.email} />
       <Select
         label="Role"
         data={[...userRoles]}
-        value={role}
-        onChange={(v) => v && setRole(v as UserRole)}
+        {...form.getInputProps('role')}
         allowDeselect={false}
         error={errors.role}
       />

@@ -26,7 +26,14 @@ export function WorkletCard({ worklet }: { worklet: WorkletCardData }) {
     >
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
-          <Anchor component={Link} href={`/worklets/${worklet.id}`} fw={600} id={`worklet-${worklet.id}-title`}>
+          <Anchor
+            component={Link}
+            href={`/worklets/${worklet.id}`}
+            fw={600}
+            id={`worklet-${worklet.id}-title`}
+            // A title without spaces (a URL, a long identifier) wraps instead of widening the card.
+            style={{ minWidth: 0, overflowWrap: 'anywhere' }}
+          >
             {worklet.title}
           </Anchor>
           <StatusBadge status={worklet.status} style={{ flexShrink: 0 }} />

@@ -1,6 +1,7 @@
 import { Select, Textarea, TextInput } from '@mantine/core';
+import { schemaResolver, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { type WorkletStatus, workletStatuses } from '@worklets/validators/worklets';
+import { createWorkletInput, type WorkletStatus, workletStatus, workletStatuses } from '@worklets/validators/worklets';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { fieldErrors, staleWrite } from '../lib/api-errors.ts';
@@ -10,29 +11,40 @@ import { trpc } from '../trpc.ts';
 import { StaleWriteAlert } from './stale-write-alert.tsx';
 
 type Existing = { id: number; title: string; description: string; status: WorkletStatus; version: number };
+type Values = { title: string; description: string; status: WorkletStatus };
 
 const label = (s: WorkletStatus) => s[0]!.toUpperCase() + s.slice(1);
+/** The fields checked in the browser with the API's own schema, before anything is sent. */
+const fields = createWorkletInput.pick({ title: true, description: true }).extend({ status: workletStatus });
 
 /**
- * Create a worklet, or edit one when `worklet` is given. Field errors come from the API's
- * zod schema. An edit carries the version it started from: when someone else saved in
+ * Create a worklet, or edit one when `worklet` is given. Fields are checked in the browser
+ * with the API's zod schema (the same messages), and the server's field errors show in the
+ * same places. An edit carries the version it started from: when someone else saved in
  * between, the dialog lists their changes, keeps these edits, and the next Save applies them
  * over the current version.
  */
 export function WorkletFormModal({ onClose, worklet }: { onClose: () => void; worklet?: Existing }) {
   const utils = trpc.useUtils();
   const [, navigate] = useLocation();
-  const [title, setTitle] = useState(worklet?.title ?? '');
-  const [description, setDescription] = useState(worklet?.description ?? '');
-  const [status, setStatus] = useState<WorkletStatus>(worklet?.status ?? 'draft');
+  const form = useForm<Values>({
+    initialValues: {
+      title: worklet?.title ?? '',
+      description: worklet?.description ?? '',
+      status: worklet?.status ?? 'draft',
+    },
+    validate: schemaResolver(fields, { sync: true }),
+  });
   const [version, setVersion] = useState(worklet?.version ?? 0);
   const create = trpc.worklets.create.useMutation();
   const update = trpc.worklets.update.useMutation();
   const mutation = worklet ? update : create;
-  const errors = fieldErrors(mutation.error);
+  const errors = { ...fieldErrors(mutation.error), ...form.errors };
   const stale = staleWrite(update.error);
 
   const submit = useSubmitOnce(async (idempotencyKey) => {
+    if (form.validate().hasErrors) return;
+    const { title, description, status } = form.getValues();
     try {
       const saved = worklet
         ? await update.mutateAsync({ id: worklet.id, expectedVersion: version, title, description, status })
@@ -72,27 +84,18 @@ export function WorkletFormModal({ onClose, worklet }: { onClose: () => void; wo
       {stale && (
         <StaleWriteAlert staleWrite={stale} action="Your edits are kept: Save applies them to the current version." />
       )}
-      <TextInput
-        label="Title"
-        required
-        value={title}
-        onChange={(e) => setTitle(e.currentTarget.value)}
-        error={errors.title}
-        data-autofocus
-      />
+      <TextInput label="Title" required {...form.getInputProps('title')} error={errors.title} data-autofocus />
       <Textarea
         label="Description"
         autosize
         minRows={3}
-        value={description}
-        onChange={(e) => setDescription(e.currentTarget.value)}
+        {...form.getInputProps('description')}
         error={errors.description}
       />
       <Select
         label="Status"
         data={statusOptions.map((s) => ({ value: s, label: label(s) }))}
-        value={status}
-        onChange={(v) => v && setStatus(v as WorkletStatus)}
+        {...form.getInputProps('status')}
         error={errors.status}
         allowDeselect={false}
       />
