@@ -53,6 +53,10 @@ describe('dashboard', () => {
     await dialog.getByRole('button', { name: 'Create worklet' }).click();
     await expect.poll(() => dialog.getByText('A title needs at least 3 characters').isVisible()).toBe(true);
     await screenshot(page, 'new-worklet-error');
+    // Checked in the browser with the API's schema, in a coordinator's words.
+    await dialog.getByLabel('Title').fill('x'.repeat(201));
+    await dialog.getByRole('button', { name: 'Create worklet' }).click();
+    await expect.poll(() => dialog.getByText('At most 200 characters').isVisible()).toBe(true);
     await dialog.getByLabel('Title').fill(title);
     await dialog.getByLabel('Description').fill('Plan collision-free routes for picking robots in narrow aisles.');
     await dialog.getByRole('button', { name: 'Create worklet' }).click();
