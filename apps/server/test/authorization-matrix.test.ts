@@ -13,7 +13,8 @@
  *     scoped to the worklets they may see (a mentor's other worklets are NOT_FOUND);
  *   - assignments.mentorWorklets, history.forMentor: admins, and mentors for themselves;
  *     students FORBIDDEN (the sample asks for the mentor's own id);
- *   - history.forWorklet: admins and mentors (scoped), students FORBIDDEN.
+ *   - history.forWorklet: admins and mentors (scoped), students FORBIDDEN;
+ *   - history.list (the program-wide audit log): admins only (deny by default).
  */
 import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '@worklets/api';
@@ -106,6 +107,7 @@ const table: Record<string, Row> = {
 
   'history.forWorklet': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: staff },
   'history.forMentor': { type: 'query', input: (i) => ({ mentorId: i.mentor }), expect: staff },
+  'history.list': { type: 'query', input: () => ({ limit: 5 }), expect: adminOnly },
 
   'users.me': { type: 'query', input: () => undefined, expect: signedIn },
   'users.list': { type: 'query', input: () => ({ limit: 5 }), expect: adminOnly },

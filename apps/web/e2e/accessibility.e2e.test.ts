@@ -97,6 +97,14 @@ describe('accessibility (axe-core, CSP on)', () => {
             await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).waitFor();
           },
         },
+        { name: `a11y-audit-log${suffix}`, open: go(page, '/audit-log', 'Audit log') },
+        {
+          name: `a11y-audit-log-filtered${suffix}`,
+          open: async () => {
+            await go(page, '/audit-log?type=assigned,role_changed&from=2000-01-01', 'Audit log')();
+            await page.getByRole('list', { name: 'Audit log' }).waitFor();
+          },
+        },
         { name: `a11y-not-found${suffix}`, open: go(page, '/no-such-page', 'Page not found') },
       ]);
       expect(found).toEqual([]);

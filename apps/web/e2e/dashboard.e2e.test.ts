@@ -176,6 +176,28 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it('shows only the chosen event type in the audit log, and keeps the filter in the URL', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, server.url, 'admin@worklets.example');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
+    const entries = page.getByRole('list', { name: 'Audit log' }).getByRole('listitem');
+    await expect.poll(() => entries.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const kinds = () =>
+      entries.evaluateAll((items) => [...new Set(items.map((i) => i.getAttribute('data-event-type')))]);
+    expect((await kinds()).length).toBeGreaterThan(1);
+
+    await page.getByRole('combobox', { name: 'Event types' }).click();
+    await page.getByRole('option', { name: 'Role changed' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.url()).toContain('type=role_changed');
+    await expect.poll(kinds, { timeout: 20_000 }).toEqual(['role_changed']);
+    await screenshot(page, 'audit-log-role-changed');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a save from a stale tab, shows what changed and by whom, and saves after review', async () => {
     const admin = await connectWorklets({
       baseUrl: server.url,

@@ -1,5 +1,6 @@
 import { Center, Loader } from '@mantine/core';
 import { Redirect, Route, Switch } from 'wouter';
+import { AuditLogPage } from './audit-log/audit-log-page.tsx';
 import { SignInPage } from './auth/sign-in-page.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage, NotPermittedPage } from './layout/status-pages.tsx';
@@ -40,6 +41,7 @@ export function App() {
           {(params) => (admin ? <MentorPage id={Number(params.id)} /> : <NotPermittedPage />)}
         </Route>
         <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
+        <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
         <Route>
           <NotFoundPage />
         </Route>

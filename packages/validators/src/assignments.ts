@@ -68,3 +68,33 @@ export const mentorIdInput = z.strictObject({ mentorId: id });
 
 export const workletHistoryInput = z.strictObject({ workletId: id, ...pageInput });
 export const mentorHistoryInput = z.strictObject({ mentorId: id, ...pageInput });
+
+/** Kinds of history event (the database enum `assignment_event_type`). */
+export const assignmentEventTypes = [
+  'assigned',
+  'role_changed',
+  'deactivated',
+  'reactivated',
+  'worklet_updated',
+] as const;
+export type AssignmentEventType = (typeof assignmentEventTypes)[number];
+
+/**
+ * The program-wide audit log: every filter optional; `from` and `to` are inclusive and
+ * accept ISO strings (from the URL) or dates. A range that ends before it starts is refused.
+ */
+export const auditLogInput = z
+  .strictObject({
+    actorId: id.optional(),
+    mentorId: id.optional(),
+    workletId: id.optional(),
+    types: z.array(z.enum(assignmentEventTypes)).max(assignmentEventTypes.length).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    ...pageInput,
+  })
+  .superRefine((value, ctx) => {
+    if (value.from && value.to && value.from > value.to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'The end date must not be before the start date' });
+  });
+export type AuditLogInput = z.input<typeof auditLogInput>;

@@ -14,6 +14,7 @@ function navItems(user: SessionUser): NavItem[] {
       { href: '/worklets', label: 'Worklets' },
       { href: '/mentors', label: 'Mentors' },
       { href: '/users', label: 'Users' },
+      { href: '/audit-log', label: 'Audit log' },
     ];
   }
   if (user.role === 'mentor') {

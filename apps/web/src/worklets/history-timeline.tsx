@@ -21,7 +21,7 @@ export function describeEvent(e: HistoryEntry): string {
 }
 
 /** One colour per kind of change, so a timeline reads at a glance. */
-const eventColor: Record<HistoryEntry['type'], string> = {
+export const eventColor: Record<HistoryEntry['type'], string> = {
   assigned: 'blue',
   reactivated: 'teal',
   deactivated: 'red',
@@ -44,7 +44,7 @@ export function HistoryTimeline({
   if (entries.length === 0) return <Text c="dimmed">No changes recorded yet.</Text>;
   return (
     <>
-      <Timeline bulletSize={14} lineWidth={2} aria-label="Assignment history">
+      <Timeline bulletSize={14} lineWidth={2} active={entries.length - 1} aria-label="Assignment history">
         {entries.map((e) => (
           <Timeline.Item key={e.id} title={describeEvent(e)} color={eventColor[e.type]}>
             {showWorklet && (

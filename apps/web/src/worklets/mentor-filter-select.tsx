@@ -1,6 +1,6 @@
-import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
+import { SearchSelect } from '../lib/search-select.tsx';
 import { trpc } from '../trpc.ts';
 
 /** A single mentor, searched on the server as you type (the mentor filter). */
@@ -17,23 +17,18 @@ export function MentorFilterSelect({
   const [query] = useDebouncedValue(search, 200);
   const results = trpc.mentors.search.useQuery({ query, limit: 10 }, { placeholderData: (previous) => previous });
   const selected = trpc.mentors.byId.useQuery({ mentorId: value ?? 0 }, { enabled: value !== undefined });
-  const data = [
-    ...(selected.data ? [{ value: String(selected.data.id), label: selected.data.name }] : []),
-    ...(results.data ?? []).filter((m) => m.id !== value).map((m) => ({ value: String(m.id), label: m.name })),
-  ];
   return (
-    <Select
+    <SearchSelect
       label={label}
       placeholder="Any mentor"
-      searchable
-      clearable
-      data={data}
-      value={value ? String(value) : null}
-      onChange={(v) => onChange(v ? Number(v) : undefined)}
-      searchValue={search}
-      onSearchChange={setSearch}
-      filter={({ options }) => options}
-      nothingFoundMessage={results.isFetching ? 'Searching…' : 'No mentor found'}
+      value={value}
+      onChange={onChange}
+      search={search}
+      onSearch={setSearch}
+      selected={selected.data ? { value: String(selected.data.id), label: selected.data.name } : undefined}
+      results={(results.data ?? []).map((m) => ({ value: String(m.id), label: m.name }))}
+      searching={results.isFetching}
+      nothingFound="No mentor found"
     />
   );
 }

@@ -1,9 +1,10 @@
 import type { Prisma } from '@worklets/db';
-import { mentorHistoryInput, workletHistoryInput } from '@worklets/validators/assignments';
+import { auditLogInput, mentorHistoryInput, workletHistoryInput } from '@worklets/validators/assignments';
+import type { z } from 'zod';
 import { ensureSelfOrAdmin } from '../authorization.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { toPage } from '../pagination.ts';
-import { router, staffProcedure } from '../trpc.ts';
+import { adminProcedure, router, staffProcedure } from '../trpc.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 import { eventSelect, newestFirst, toHistoryEntry } from './history-entry.ts';
 
@@ -34,7 +35,23 @@ async function page(
   return toPage(rows, limit, toHistoryEntry);
 }
 
+/** The audit log's filters as one `where`; a filter left out matches every event. */
+function auditLogWhere(input: z.output<typeof auditLogInput>): Prisma.AssignmentEventWhereInput {
+  return {
+    actorId: input.actorId,
+    mentorId: input.mentorId,
+    workletId: input.workletId,
+    type: input.types?.length ? { in: input.types } : undefined,
+    occurredAt: input.from || input.to ? { gte: input.from, lte: input.to } : undefined,
+  };
+}
+
 export const historyRouter = router({
+  /** The program-wide audit log, newest first, filtered by actor, mentor, worklet, type and dates. */
+  list: adminProcedure
+    .input(auditLogInput)
+    .query(({ ctx, input }) => page(ctx.db, auditLogWhere(input), input.cursor, input.limit)),
+
   /** Every change to a worklet's mentors, newest first: admins any worklet, mentors those they mentor. */
   forWorklet: staffProcedure.input(workletHistoryInput).query(async ({ ctx, input }) => {
     const visible = await ctx.db.worklet.findFirst({
