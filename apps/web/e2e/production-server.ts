@@ -31,6 +31,10 @@ export async function startProductionServer(env: Record<string, string> = {}): P
     PUBLIC_URL: url,
     WORKLETS_DATA_DIR: dataDir,
     BETTER_AUTH_SECRET: 'e2e-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+    // Every browser test signs in from one address, more often than the 10 a minute people get;
+    // the limits themselves are tested against the server (apps/server/test).
+    WORKLETS_SIGNIN_PER_MINUTE: '1000',
+    WORKLETS_AUTH_PER_MINUTE: '1000',
     ...env,
   };
   // The embedded database unless the caller names a server.
