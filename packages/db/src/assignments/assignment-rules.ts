@@ -8,6 +8,9 @@
  *      which the web picker imports too).
  *   4. A worklet has at most one active Primary (also enforced by the database's partial
  *      unique index `one_active_primary_per_worklet`).
+ *   5. A mentor has at most their capacity of active worklets (their own `users.capacity`,
+ *      else the program's `default_mentor_capacity`), unless the coordinator explicitly
+ *      overrides it; the override is recorded in history (`capacity_override`).
  *
  * Pure functions over facts the writer has read under its locks: each returns a
  * violation or null, and the writer turns a violation into its own kind of error (the API
@@ -24,7 +27,8 @@ export type RuleViolation = {
     | 'mentor_deactivated'
     | 'worklet_archived'
     | 'too_many_mentors'
-    | 'primary_taken';
+    | 'primary_taken'
+    | 'over_capacity';
   message: string;
 };
 
@@ -84,4 +88,25 @@ export function primaryViolation(
 /** The role a mentor gets when none is asked for: Primary while the worklet has none, else Secondary. */
 export function defaultRole(hasActivePrimary: boolean): 'Primary' | 'Secondary' {
   return hasActivePrimary ? 'Secondary' : 'Primary';
+}
+
+/** A mentor's capacity: their own when set, else the program's default. */
+export function effectiveCapacity(own: number | null, programDefault: number): number {
+  return own ?? programDefault;
+}
+
+export type CapacityFacts = { name: string; capacity: number; activeWorklets: number };
+
+/**
+ * Rule 5: `mentor` (with `activeWorklets` before the write) takes `joining` more worklets.
+ * Only a write that adds worklets to a mentor is checked: one already over capacity keeps
+ * their worklets and can change roles.
+ */
+export function capacityViolation(mentor: CapacityFacts, joining: number): RuleViolation | null {
+  const after = mentor.activeWorklets + joining;
+  if (joining <= 0 || after <= mentor.capacity) return null;
+  return {
+    rule: 'over_capacity',
+    message: `${mentor.name} would have ${after} worklets, over their capacity of ${mentor.capacity}: confirm to assign anyway.`,
+  };
 }
