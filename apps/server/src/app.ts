@@ -20,6 +20,7 @@ import Fastify from 'fastify';
 import type pg from 'pg';
 import { mountAuthRoutes } from './auth-routes.ts';
 import type { ServerConfig } from './config.ts';
+import { mountCsvExports } from './csv-exports.ts';
 import { errorHandler } from './error-handler.ts';
 import { createFailureLog } from './failure-log.ts';
 import { fastifyOptions } from './fastify-options.ts';
@@ -119,6 +120,8 @@ export async function buildApp(options: AppOptions) {
       },
     },
   });
+
+  mountCsvExports(app, { prisma, sessions, limits, refuse, logFailure });
 
   app.get('/healthz', async () => ({ ok: true }));
 

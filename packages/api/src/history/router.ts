@@ -35,8 +35,10 @@ async function page(
   return toPage(rows, limit, toHistoryEntry);
 }
 
-/** The audit log's filters as one `where`; a filter left out matches every event. */
-function auditLogWhere(input: z.output<typeof auditLogInput>): Prisma.AssignmentEventWhereInput {
+/** The audit log's filters as one `where` (the screen's and the CSV export's); a filter left out matches every event. */
+export function auditLogWhere(
+  input: Pick<z.output<typeof auditLogInput>, 'actorId' | 'mentorId' | 'workletId' | 'types' | 'from' | 'to'>,
+): Prisma.AssignmentEventWhereInput {
   return {
     actorId: input.actorId,
     mentorId: input.mentorId,

@@ -1,0 +1,139 @@
+/**
+ * CSV exports over HTTP with the session: who may download what, the filters of the
+ * screens, RFC 4180 quoting read back by a CSV parser, formula cells neutralised, and
+ * exports longer than one read batch.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
+
+let server: TestServer;
+let adminCookie: string;
+let mentorCookie: string;
+let studentCookie: string;
+let mentorId: number;
+const hostile = ['=HYPERLINK("http://evil.example","click")', '+1+2', '-3+4', '@SUM(A1)', '\tTabbed', '\rReturn'];
+const quoted = 'Commas, "quotes"\nand a new line — Zoë';
+
+async function csv(path: string, cookie?: string) {
+  const res = await fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {} });
+  return { res, text: await res.text() };
+}
+
+const rowsOf = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const admin = await server.createUser('admin', { name: 'Ada Admin' });
+  const mentor = await server.createUser('mentor', { name: '=Mallory Mentor' });
+  const student = await server.createUser('student');
+  mentorId = mentor.id;
+  const cookies = await Promise.all([admin, mentor, student].map((u) => server.signIn(u)));
+  [adminCookie, mentorCookie, studentCookie] = cookies as [string, string, string];
+  const db = server.prisma;
+  for (const title of [...hostile, quoted]) {
+    const w = await db.worklet.create({ data: { title, status: 'active' } });
+    const res = await server.mutation(
+      'assignments.assign',
+      { workletId: w.id, mentorId, role: 'Primary' },
+      { cookie: adminCookie },
+    );
+    expect(res.status).toBe(200);
+  }
+  // More worklets than one read batch (500), none with mentors, as drafts.
+  await db.worklet.createMany({ data: Array.from({ length: 1_203 }, (_, i) => ({ title: `Draft ${i}` })) });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('GET /api/export/worklets.csv', () => {
+  it('needs a session: 401 JSON without one, nothing streamed', async () => {
+    const { res, text } = await csv('/api/export/worklets.csv');
+    expect(res.status).toBe(401);
+    expect(JSON.parse(text).error.message).toBe('Sign in to export.');
+  });
+
+  it('streams every matching worklet across read batches, as UTF-8 CSV to download', async () => {
+    const { res, text } = await csv('/api/export/worklets.csv?status=draft', adminCookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="worklets-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const rows = rowsOf(text);
+    expect(rows).toHaveLength(1_203);
+    expect(new Set(rows.map((r) => r.worklet_id)).size).toBe(1_203);
+    expect(rows.every((r) => r.status === 'draft' && r.mentor_count === '0')).toBe(true);
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas, and quotes the rest as RFC 4180 says', async () => {
+    const { text } = await csv(`/api/export/worklets.csv?mentorId=${mentorId}`, adminCookie);
+    const rows = rowsOf(text);
+    expect(rows.map((r) => r.title).sort()).toEqual([...hostile.map((t) => `'${t}`), quoted].sort());
+    expect(rows.every((r) => r.primary_mentor === "'=Mallory Mentor")).toBe(true);
+    expect(rows.find((r) => r.title === quoted)!.mentors).toMatch(/^'=Mallory Mentor <mentor\..+> \(Primary\)$/);
+    // Nothing in the raw text starts a cell with a formula character.
+    expect(text).not.toMatch(/(^|,)"?[=+\-@]/m);
+  });
+
+  it('has a row per active assignment with rows=assignments', async () => {
+    const { text } = await csv(`/api/export/worklets.csv?rows=assignments&mentorId=${mentorId}`, adminCookie);
+    const rows = rowsOf(text);
+    expect(rows).toHaveLength(hostile.length + 1);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'worklet_id',
+      'title',
+      'status',
+      'mentor',
+      'mentor_email',
+      'role',
+      'assigned_at',
+      'assigned_by',
+    ]);
+    expect(rows.every((r) => r.role === 'Primary' && r.assigned_by === 'Ada Admin')).toBe(true);
+  });
+
+  it('exports only what the user may see: a mentor their own worklets, a student no drafts', async () => {
+    const mine = rowsOf((await csv('/api/export/worklets.csv', mentorCookie)).text);
+    expect(mine).toHaveLength(hostile.length + 1);
+    const students = rowsOf((await csv('/api/export/worklets.csv', studentCookie)).text);
+    expect(students.length).toBeGreaterThan(0);
+    expect(students.some((r) => r.status === 'draft')).toBe(false);
+  });
+
+  it('refuses a bad filter with a 400 naming it, and unknown parameters', async () => {
+    const bad = await csv('/api/export/worklets.csv?status=deleted', adminCookie);
+    expect(bad.res.status).toBe(400);
+    expect(JSON.parse(bad.text).error.message).toMatch(/^status: /);
+    const unknown = await csv('/api/export/worklets.csv?mentor_id=1', adminCookie);
+    expect(unknown.res.status).toBe(400);
+    const badId = await csv('/api/export/worklets.csv?mentorId=1%20OR%201=1', adminCookie);
+    expect(badId.res.status).toBe(400);
+    expect(badId.text).not.toMatch(/select|prisma|at .*\.ts/i);
+  });
+});
+
+describe('GET /api/export/audit-log.csv', () => {
+  it('is for admins: 403 for a mentor', async () => {
+    const { res } = await csv('/api/export/audit-log.csv', mentorCookie);
+    expect(res.status).toBe(403);
+  });
+
+  it('exports the filtered audit log, newest first', async () => {
+    const { res, text } = await csv(`/api/export/audit-log.csv?mentorId=${mentorId}&types=assigned`, adminCookie);
+    expect(res.status).toBe(200);
+    const rows = rowsOf(text);
+    expect(rows).toHaveLength(hostile.length + 1);
+    expect(rows.every((r) => r.event === 'assigned' && r.new_role === 'Primary' && r.by === 'Ada Admin')).toBe(true);
+    const times = rows.map((r) => r.time);
+    expect([...times].sort().reverse()).toEqual(times);
+    const none = rowsOf(
+      (await csv(`/api/export/audit-log.csv?mentorId=${mentorId}&types=deactivated`, adminCookie)).text,
+    );
+    expect(none).toEqual([]);
+    const backwards = await csv('/api/export/audit-log.csv?from=2026-02-01&to=2026-01-01', adminCookie);
+    expect(backwards.res.status).toBe(400);
+  });
+});

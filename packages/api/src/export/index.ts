@@ -1,0 +1,9 @@
+/** CSV exports' rows for the host (`@worklets/api/export`). */
+export {
+  assignmentColumns,
+  auditLogColumns,
+  auditLogExportRows,
+  type ExportRow,
+  workletColumns,
+  workletExportRows,
+} from './export-rows.ts';
