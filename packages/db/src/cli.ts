@@ -5,6 +5,8 @@
  *   seed                         load the demo program into an empty database
  *   seed-bulk [--worklets N] [--mentors N] [--students N] [--admins N]
  *   backfill-legacy [--dry-run]  move legacy worklets.mentor_id into assignments (--dry-run: print the plan, write nothing)
+ *   import-legacy --from mysql://USER@HOST:PORT/DB [--dry-run]
+ *                                import the legacy MySQL system (legacy/import-legacy.ts; --dry-run: report, write nothing)
  * The database is DATABASE_URL, or the embedded one when it is unset.
  * Errors print one line and exit with code 1.
  */
@@ -12,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from './database.ts';
 import { DatabaseError } from './errors.ts';
 import { backfillLegacyMentors } from './legacy/backfill-legacy.ts';
+import { importLegacy, importReportLines } from './legacy/import-legacy.ts';
+import { readLegacy } from './legacy/read-legacy.ts';
 import { createMigration } from './migrate/migrations.ts';
 import { generateDemoProgram } from './seed/demo.ts';
 import { isDatabaseEmpty, loadProgram } from './seed/load.ts';
@@ -84,35 +88,54 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
-    case 'backfill-legacy': {
-      const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
-      const dryRun = values['dry-run'] ?? false;
-      const db = await openDatabase({ seedDemoIfEmpty: false });
-      try {
-        const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client, { dryRun }));
-        for (const entry of result.reported) {
-          const what =
-            entry.outcome === 'historical'
-              ? 'kept as an inactive historical Primary'
-              : 'not assigned; legacy column cleared';
-          console.log(
-            `worklet #${entry.workletId} “${entry.workletTitle}”: legacy mentor #${entry.mentorId}${entry.mentorName ? ` (${entry.mentorName})` : ''} ${what}: ${entry.message}`,
-          );
-        }
-        console.log(
-          `${dryRun ? 'dry run, nothing written: would create' : 'created'} ${result.assignmentsCreated} assignments and ` +
-            `${result.historicalAssignments} inactive historical assignments, ${dryRun ? 'would correct' : 'corrected'} ` +
-            `${result.legacyColumnsCorrected} legacy mentor columns; ${result.reported.length} legacy ids reported`,
-        );
-      } finally {
-        await db.close();
-      }
-      return;
-    }
+    case 'backfill-legacy':
+      return backfillCommand(rest);
+    case 'import-legacy':
+      return importLegacyCommand(rest);
     default:
       throw new DatabaseError(
-        'usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy [--dry-run]',
+        'usage: db:migrate | db:migration <name> | db:seed | db:seed-bulk [--worklets N] | db:backfill-legacy [--dry-run] | import-legacy --from mysql://... [--dry-run]',
       );
+  }
+}
+
+async function backfillCommand(rest: string[]): Promise<void> {
+  const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+  const dryRun = values['dry-run'] ?? false;
+  const db = await openDatabase({ seedDemoIfEmpty: false });
+  try {
+    const result = await withConnection(db.pool, (client) => backfillLegacyMentors(client, { dryRun }));
+    for (const entry of result.reported) {
+      const what =
+        entry.outcome === 'historical'
+          ? 'kept as an inactive historical Primary'
+          : 'not assigned; legacy column cleared';
+      console.log(
+        `worklet #${entry.workletId} “${entry.workletTitle}”: legacy mentor #${entry.mentorId}${entry.mentorName ? ` (${entry.mentorName})` : ''} ${what}: ${entry.message}`,
+      );
+    }
+    console.log(
+      `${dryRun ? 'dry run, nothing written: would create' : 'created'} ${result.assignmentsCreated} assignments and ` +
+        `${result.historicalAssignments} inactive historical assignments, ${dryRun ? 'would correct' : 'corrected'} ` +
+        `${result.legacyColumnsCorrected} legacy mentor columns; ${result.reported.length} legacy ids reported`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+async function importLegacyCommand(rest: string[]): Promise<void> {
+  const { values } = parseArgs({ args: rest, options: { from: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  if (!values.from)
+    throw new DatabaseError('usage: pnpm import-legacy --from mysql://USER@HOST:PORT/DATABASE [--dry-run]');
+  const dryRun = values['dry-run'] ?? false;
+  const legacy = await readLegacy(values.from);
+  const db = await openDatabase({ seedDemoIfEmpty: false });
+  try {
+    const report = await withConnection(db.pool, (client) => importLegacy(client, legacy, { dryRun }));
+    for (const line of importReportLines(report, dryRun)) console.log(line);
+  } finally {
+    await db.close();
   }
 }
 

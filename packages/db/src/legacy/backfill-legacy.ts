@@ -28,7 +28,7 @@ import {
   workletViolation,
 } from '../assignments/assignment-rules.ts';
 import type { Queryable } from '../sql.ts';
-import { workletsChangedSql } from './worklet-changed.ts';
+import { insertAssignments } from './insert-assignments.ts';
 
 type BackfillPlanEntry = {
   workletId: number;
@@ -106,66 +106,38 @@ export async function backfillLegacyMentors(
 ): Promise<BackfillResult> {
   await db.query('BEGIN');
   try {
-    // Worklets are locked in id order like every other writer: assignments cannot change under the plan.
-    await db.query('SELECT id FROM worklets WHERE mentor_id IS NOT NULL ORDER BY id FOR UPDATE');
-    const plan = planBackfill((await db.query<Candidate>(candidatesSql)).rows);
-    const rows = plan.filter((p) => p.outcome !== 'dropped');
-    const inserted = await db.query<{ id: number; worklet_id: number; mentor_id: number; role_type: string }>(
-      `INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active, assigned_by)
-       SELECT m, w, r, a, NULL FROM unnest($1::int[], $2::int[], $3::role_type[], $4::boolean[]) AS t(m, w, r, a)
-       RETURNING id, worklet_id, mentor_id, role_type::text AS role_type`,
-      [
-        rows.map((p) => p.mentorId),
-        rows.map((p) => p.workletId),
-        rows.map((p) => p.role),
-        rows.map((p) => p.outcome === 'active'),
-      ],
-    );
-    const outOfSync = (await db.query<{ id: number }>(outOfSyncSql)).rows.map((r) => r.id);
-    const changed = [...new Set([...inserted.rows.map((r) => r.worklet_id), ...outOfSync])];
-    const versions = await db.query<{ id: number; version: number }>(workletsChangedSql, [changed]);
-    const versionOf = new Map(versions.rows.map((r) => [r.id, r.version]));
-    const active = new Set(rows.filter((p) => p.outcome === 'active').map((p) => `${p.workletId}:${p.mentorId}`));
-    const isActive = (r: { worklet_id: number; mentor_id: number }) => active.has(`${r.worklet_id}:${r.mentor_id}`);
-    // Every new row gets its `assigned` event (by the system); a historical row also its
-    // `deactivated` event, so the history says it ended when the backfill ran.
-    const events = inserted.rows.flatMap((r) =>
-      isActive(r)
-        ? [{ r, type: 'assigned' }]
-        : [
-            { r, type: 'assigned' },
-            { r, type: 'deactivated' },
-          ],
-    );
-    await db.query(
-      `INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, type, old_role, new_role, worklet_version, occurred_at)
-       SELECT i.id, i.worklet_id, i.mentor_id, u.name, u.email, i.type::assignment_event_type,
-              CASE WHEN i.type = 'deactivated' THEN i.role::role_type END,
-              CASE WHEN i.type = 'assigned' THEN i.role::role_type END, i.version, a.assigned_at
-       FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY
-            AS i(id, worklet_id, mentor_id, type, role, version, n)
-       JOIN users u ON u.id = i.mentor_id
-       JOIN mentor_worklet_assignments a ON a.id = i.id
-       ORDER BY i.n`,
-      [
-        events.map((e) => e.r.id),
-        events.map((e) => e.r.worklet_id),
-        events.map((e) => e.r.mentor_id),
-        events.map((e) => e.type),
-        events.map((e) => e.r.role_type),
-        events.map((e) => versionOf.get(e.r.worklet_id)!),
-      ],
-    );
+    const result = await backfillInTransaction(db);
     // A dry run does all of it inside the transaction, so its figures are exact, and rolls back.
     await db.query(options.dryRun ? 'ROLLBACK' : 'COMMIT');
-    return {
-      assignmentsCreated: inserted.rows.filter(isActive).length,
-      legacyColumnsCorrected: outOfSync.length,
-      historicalAssignments: inserted.rows.filter((r) => !isActive(r)).length,
-      reported: plan.filter((p) => p.outcome !== 'active'),
-    };
+    return result;
   } catch (error) {
     await db.query('ROLLBACK');
     throw error;
   }
+}
+
+/** The backfill inside the caller's transaction (the legacy import runs it after loading the legacy rows). */
+export async function backfillInTransaction(db: Queryable): Promise<BackfillResult> {
+  // Worklets are locked in id order like every other writer: assignments cannot change under the plan.
+  await db.query('SELECT id FROM worklets WHERE mentor_id IS NOT NULL ORDER BY id FOR UPDATE');
+  const plan = planBackfill((await db.query<Candidate>(candidatesSql)).rows);
+  const rows = plan.filter((p) => p.outcome !== 'dropped');
+  const inserted = await insertAssignments(
+    db,
+    rows.map((p) => ({
+      mentorId: p.mentorId,
+      workletId: p.workletId,
+      role: p.role,
+      active: p.outcome === 'active',
+      assignedById: null,
+      assignedAt: null,
+    })),
+    async () => (await db.query<{ id: number }>(outOfSyncSql)).rows.map((r) => r.id),
+  );
+  return {
+    assignmentsCreated: inserted.active,
+    legacyColumnsCorrected: inserted.othersChanged,
+    historicalAssignments: inserted.inactive,
+    reported: plan.filter((p) => p.outcome !== 'active'),
+  };
 }
