@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { auditLogBounds, auditLogFiltersToSearch, parseAuditLogFilters, rangeIsInverted } from './audit-log-filters.ts';
+import {
+  auditLogBounds,
+  auditLogExportUrl,
+  auditLogFiltersToSearch,
+  parseAuditLogFilters,
+  rangeIsInverted,
+} from './audit-log-filters.ts';
 
 describe('audit log filters in the URL', () => {
   it('round-trips every filter', () => {
@@ -35,5 +41,20 @@ describe('audit log filters in the URL', () => {
     expect(bounds.to!.getTime() - bounds.from!.getTime()).toBe(86_400_000 - 1);
     expect(rangeIsInverted({ types: [], from: '2026-11-02', to: '2026-11-01' })).toBe(true);
     expect(rangeIsInverted({ types: [], from: '2026-11-01', to: '2026-11-01' })).toBe(false);
+  });
+
+  it('gives the CSV download the same filters, in the names of the export', () => {
+    const url = new URL(
+      auditLogExportUrl({ actorId: 3, mentorId: 12, types: ['assigned', 'deactivated'], from: '2026-11-01' }),
+      'http://x',
+    );
+    expect(url.pathname).toBe('/api/export/audit-log.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      actorId: '3',
+      mentorId: '12',
+      types: 'assigned,deactivated',
+      from: new Date('2026-11-01T00:00:00').toISOString(),
+    });
+    expect(auditLogExportUrl({ types: [] })).toBe('/api/export/audit-log.csv');
   });
 });

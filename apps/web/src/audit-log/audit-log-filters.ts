@@ -61,3 +61,17 @@ export function auditLogBounds(filters: AuditLogFilters): { from?: Date; to?: Da
     to: filters.to ? new Date(`${filters.to}T23:59:59.999`) : undefined,
   };
 }
+
+/** The CSV download of the same events (the host's /api/export/audit-log.csv takes the API's filter names). */
+export function auditLogExportUrl(filters: AuditLogFilters): string {
+  const params = new URLSearchParams();
+  if (filters.actorId) params.set('actorId', String(filters.actorId));
+  if (filters.mentorId) params.set('mentorId', String(filters.mentorId));
+  if (filters.workletId) params.set('workletId', String(filters.workletId));
+  if (filters.types.length) params.set('types', filters.types.join(','));
+  const { from, to } = auditLogBounds(filters);
+  if (from) params.set('from', from.toISOString());
+  if (to) params.set('to', to.toISOString());
+  const text = params.toString();
+  return `/api/export/audit-log.csv${text ? `?${text}` : ''}`;
+}

@@ -1,4 +1,4 @@
-import { Alert, Group, Loader, MultiSelect, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, MultiSelect, Stack, TextInput, Title } from '@mantine/core';
 import { type AssignmentEventType, assignmentEventTypes } from '@worklets/validators/assignments';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
@@ -8,6 +8,7 @@ import { MentorFilterSelect } from '../worklets/mentor-filter-select.tsx';
 import {
   type AuditLogFilters,
   auditLogBounds,
+  auditLogExportUrl,
   auditLogFiltersToSearch,
   parseAuditLogFilters,
   rangeIsInverted,
@@ -39,9 +40,16 @@ export function AuditLogPage() {
   const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
-      <Title order={1} size="h2">
-        Audit log
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          Audit log
+        </Title>
+        {inverted ? null : (
+          <Button component="a" href={auditLogExportUrl(filters)} download variant="default">
+            Download CSV
+          </Button>
+        )}
+      </Group>
       <AuditLogFilterBar filters={filters} update={update} />
       {inverted ? null : log.isPending ? (
         <Loader aria-label="Loading the audit log" />
