@@ -24,7 +24,8 @@ export function coverageFilter(coverage: Exclude<WorkletCoverage, 'all'>): Prism
     : { AND: [open, { mentorAssignments: { none: { isActive: true } } }] };
 }
 
-function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
+/** The list's filters as `where` clauses (bulk changes resolve "every worklet matching" with them). */
+export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   const where: Prisma.WorkletWhereInput[] = [];
   if (input.status) where.push({ status: input.status });
   if (input.mentorId) where.push({ mentorAssignments: { some: { mentorId: input.mentorId, isActive: true } } });
