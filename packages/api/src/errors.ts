@@ -15,7 +15,12 @@ export type ErrorDetails = {
   primaryMentor?: { id: number; name: string };
   /** A write based on an old version of the worklet: see stale-write.ts for the contract. */
   staleWrite?: StaleWrite;
+  /** An undo refused: each worklet that cannot be reverted, and why (batches/undo-batch.ts). */
+  cannotUndo?: UndoBlocker[];
 };
+
+/** One worklet an undo cannot revert: it changed since, or a rule forbids the old state now. */
+export type UndoBlocker = { workletId: number; title: string; reason: string };
 
 /** `error.data.staleWrite` of a stale write's CONFLICT (contract in stale-write.ts). */
 export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };

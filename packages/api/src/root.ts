@@ -4,6 +4,7 @@
  */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { assignmentsRouter } from './assignments/router.ts';
+import { batchesRouter } from './batches/router.ts';
 import { historyRouter } from './history/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
 import { createCallerFactory, publicProcedure, router } from './trpc.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   mentors: mentorsRouter,
   history: historyRouter,
   users: usersRouter,
+  batches: batchesRouter,
 });
 
 export type AppRouter = typeof appRouter;

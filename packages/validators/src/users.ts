@@ -31,7 +31,15 @@ export const updateUserInput = z.strictObject({
 });
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
-export const setUserActiveInput = z.strictObject({ id, isActive: z.boolean() });
+/**
+ * `restoreAssignmentIds` (reactivation only): assignments ended by the user's latest
+ * deactivation to restore in the same transaction (users.deactivationRestorable lists them).
+ */
+export const setUserActiveInput = z.strictObject({
+  id,
+  isActive: z.boolean(),
+  restoreAssignmentIds: z.array(id).max(1_000, 'At most 1,000 assignments at once').optional(),
+});
 
 export const listUsersInput = z.strictObject({
   ...pageInput,

@@ -19,6 +19,7 @@ import type {
   ReactivateAssignmentInput,
   SetWorkletMentorsInput,
 } from '@worklets/validators/assignments';
+import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { badRequest, conflict, enforceRule, notFound, retryOnConflict } from '../errors.ts';
 import { staleWrite } from '../stale-write.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './assignment-select.ts';
@@ -35,7 +36,14 @@ import {
 
 type Defaulted<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-export type WriteResult = { workletId: number; version: number; mentors: WorkletMentor[]; changes: number };
+/** `batchId`: the save's batch (what an Undo reverts), null when nothing changed. */
+export type WriteResult = {
+  workletId: number;
+  version: number;
+  mentors: WorkletMentor[];
+  changes: number;
+  batchId: number | null;
+};
 
 async function activeMentors(tx: Tx, workletId: number): Promise<WorkletMentor[]> {
   const rows = await tx.mentorWorkletAssignment.findMany({
@@ -57,8 +65,10 @@ async function inWorkletTransaction(
       const worklet = await lockWorkletForChange(tx, workletId);
       const changes = await decide(tx, worklet);
       ensureMentorLimit(worklet, changes);
-      const version = await applyMentorChanges(tx, worklet, changes, actor);
-      return { workletId, version, mentors: await activeMentors(tx, workletId), changes: changes.length };
+      const batch = new BatchRecorder('edit', actor);
+      const version = await applyMentorChanges(tx, worklet, changes, actor, batch);
+      const mentors = await activeMentors(tx, workletId);
+      return { workletId, version, mentors, changes: changes.length, batchId: batch.batchId };
     }),
   );
 }
@@ -80,7 +90,7 @@ async function assignmentWorkletId(db: PrismaClient, assignmentId: number): Prom
 }
 
 /** Reads the users who are about to become active mentors and checks rule 1 for each: one query. */
-async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, MentorRef>> {
+export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, MentorRef>> {
   if (mentorIds.length === 0) return new Map();
   // FOR SHARE: a concurrent deactivation or role change of these users waits for this
   // transaction (and this one for it), so nobody inactive or non-mentor gets assigned.

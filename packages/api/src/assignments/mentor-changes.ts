@@ -9,10 +9,11 @@
  *     and deactivations before promotions);
  *   - bumps the worklet's version once and sets the legacy `worklets.mentor_id` to the
  *     active Primary (or null), with the one SQL of @worklets/db (`workletsChangedSql`);
- *   - appends one `assignment_events` row per change, with the signed-in actor and the
- *     worklet's new version.
+ *   - appends one `assignment_events` row per change, with the signed-in actor, the
+ *     worklet's new version and the id of the save's batch (batches/batch-recorder.ts).
  */
 import { type MentorRole, type Prisma, workletsChangedSql } from '@worklets/db';
+import type { BatchRecorder } from '../batches/batch-recorder.ts';
 import type { SessionUser } from '../context.ts';
 import { notFound } from '../errors.ts';
 
@@ -74,6 +75,7 @@ export async function applyMentorChanges(
   worklet: LockedWorklet,
   changes: MentorChange[],
   actor: Actor,
+  batch: BatchRecorder,
 ): Promise<number> {
   if (changes.length === 0) return worklet.version;
   // Vacate before filling: the database allows one active Primary at every moment.
@@ -141,6 +143,7 @@ export async function applyMentorChanges(
   }
   const [changed] = await tx.$queryRawUnsafe<{ version: number }[]>(workletsChangedSql, [worklet.id]);
   const version = changed!.version;
-  await tx.assignmentEvent.createMany({ data: events.map((e) => ({ ...e, workletVersion: version })) });
+  const batchId = await batch.id(tx);
+  await tx.assignmentEvent.createMany({ data: events.map((e) => ({ ...e, workletVersion: version, batchId })) });
   return version;
 }

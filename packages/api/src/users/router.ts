@@ -10,6 +10,7 @@ import { notFound } from '../errors.ts';
 import { toPage } from '../pagination.ts';
 import { nameOrEmailContains } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
+import { restorableAssignments } from './reactivation-restore.ts';
 import { createUser, setUserActive, updateUser, userSelect } from './user-writes.ts';
 
 export const usersRouter = router({
@@ -45,8 +46,14 @@ export const usersRouter = router({
     ctx.onUserChanged(user.id);
     return user;
   }),
+  /** The assignments the user's latest deactivation ended, and what restoring each would do now. */
+  deactivationRestorable: adminProcedure
+    .input(userIdInput)
+    .query(({ ctx, input }) => restorableAssignments(ctx.db, input.id)),
+
+  /** Reactivation may restore assignments of the latest deactivation (`restoreAssignmentIds`). */
   setActive: adminProcedure.input(setUserActiveInput).mutation(async ({ ctx, input }) => {
-    const user = await setUserActive(ctx.db, input.id, input.isActive, ctx.user);
+    const user = await setUserActive(ctx.db, input, ctx.user);
     ctx.onUserChanged(user.id);
     return user;
   }),

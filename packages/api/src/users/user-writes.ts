@@ -15,7 +15,9 @@ import type { PrismaClient } from '@worklets/db';
 import type { CreateUserRequest, UpdateUserInput } from '@worklets/validators/users';
 import type { Actor, Tx } from '../assignments/mentor-changes.ts';
 import { applyMentorChanges, lockWorkletForChange } from '../assignments/mentor-changes.ts';
+import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { badRequest, conflict, isUniqueViolation, notFound, retryOnConflict } from '../errors.ts';
+import { type RestoreRow, restoreAssignments } from './reactivation-restore.ts';
 
 export const userSelect = {
   id: true,
@@ -84,28 +86,51 @@ export async function updateUser(db: PrismaClient, input: UpdateUserInput, actor
   );
 }
 
-export async function setUserActive(db: PrismaClient, id: number, isActive: boolean, actor: Actor) {
+/**
+ * Deactivation ends the user's active assignments (one `user_deactivation` batch, which
+ * reactivation can restore); reactivation restores the assignments of that batch listed in
+ * `restoreAssignmentIds` (one `user_reactivation` batch, see reactivation-restore.ts).
+ * `batchId`: the batch written, null when no assignment changed.
+ */
+export async function setUserActive(
+  db: PrismaClient,
+  input: { id: number; isActive: boolean; restoreAssignmentIds?: number[] },
+  actor: Actor,
+) {
+  const { id, isActive } = input;
   if (id === actor.id && !isActive) throw badRequest('You cannot deactivate yourself.');
   return retryOnConflict(() =>
     db.$transaction(async (tx) => {
       if (!isActive) await ensureAnotherAdminRemains(tx, id, actor);
       await lockUser(tx, id);
       if (!isActive) {
-        const assignments = await tx.mentorWorkletAssignment.findMany({
-          where: { mentorId: id, isActive: true },
-          select: { workletId: true },
-          orderBy: { workletId: 'asc' },
-        });
-        // Worklets are locked in id order, like every other writer, so two writers cannot deadlock.
-        for (const { workletId } of assignments) {
-          const worklet = await lockWorkletForChange(tx, workletId);
-          const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
-          if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor);
-        }
+        const batch = await endAssignments(tx, id, actor);
         // Signed out everywhere at once: their sessions are gone with the commit.
         await tx.session.deleteMany({ where: { userId: id } });
+        const user = await tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
+        return { ...user, batchId: batch.batchId, restored: [] as RestoreRow[] };
       }
-      return tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
+      // Active first: the restored assignments need an active mentor (rule 1).
+      const user = await tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
+      const { batchId, rows } = await restoreAssignments(tx, id, input.restoreAssignmentIds ?? [], actor);
+      return { ...user, batchId, restored: rows };
     }),
   );
+}
+
+/** Ends every active assignment of user `id`, as one `user_deactivation` batch. */
+async function endAssignments(tx: Tx, id: number, actor: Actor): Promise<BatchRecorder> {
+  const batch = new BatchRecorder('user_deactivation', actor, id);
+  const assignments = await tx.mentorWorkletAssignment.findMany({
+    where: { mentorId: id, isActive: true },
+    select: { workletId: true },
+    orderBy: { workletId: 'asc' },
+  });
+  // Worklets are locked in id order, like every other writer, so two writers cannot deadlock.
+  for (const { workletId } of assignments) {
+    const worklet = await lockWorkletForChange(tx, workletId);
+    const assignment = worklet.assignments.find((a) => a.mentorId === id && a.isActive);
+    if (assignment) await applyMentorChanges(tx, worklet, [{ kind: 'deactivate', assignment }], actor, batch);
+  }
+  return batch;
 }

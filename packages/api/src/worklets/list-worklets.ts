@@ -24,6 +24,7 @@ export function coverageFilter(coverage: Exclude<WorkletCoverage, 'all'>): Prism
     : { AND: [open, { mentorAssignments: { none: { isActive: true } } }] };
 }
 
+/** The list's filters as `where` clauses (bulk changes and CSV exports use them too). */
 export function workletFilters(input: Filters): Prisma.WorkletWhereInput[] {
   const where: Prisma.WorkletWhereInput[] = [];
   if (input.status) where.push({ status: input.status });

@@ -1,11 +1,13 @@
 /**
  * Worklet writes: create (idempotent), update (optimistic concurrency), archive, delete.
  * Every change to a worklet's fields bumps its version and appends one `worklet_updated`
- * event naming the changed fields, in one transaction with the worklet row locked.
+ * event naming the changed fields (and their old values), in one transaction with the worklet
+ * row locked; the event carries the save's batch id, which the result returns (`batchId`).
  */
 import type { PrismaClient } from '@worklets/db';
 import type { CreateWorkletInput, UpdateWorkletInput, WorkletStatus } from '@worklets/validators/worklets';
 import type { Actor, Tx } from '../assignments/mentor-changes.ts';
+import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { conflict, isUniqueViolation, notFound, retryOnConflict } from '../errors.ts';
 import { staleWrite } from '../stale-write.ts';
 
@@ -22,18 +24,29 @@ async function lockWorklet(tx: Tx, id: number): Promise<LockedFields> {
   return rows[0];
 }
 
-/** Writes the fields that differ, bumps the version and records the edit; no change, no write. */
-async function applyFieldChanges(tx: Tx, current: LockedFields, wanted: Partial<Fields>, actor: Actor) {
+/**
+ * Writes the fields that differ, bumps the version and records the edit in `batch` with
+ * the fields' old values (what an undo restores); no change, no write. The result's
+ * `batchId` is the batch's id, or null when nothing changed.
+ */
+export async function applyFieldChanges(
+  tx: Tx,
+  current: LockedFields,
+  wanted: Partial<Fields>,
+  actor: Actor,
+  batch: BatchRecorder,
+) {
   const changed = editableFields.filter((k) => wanted[k] !== undefined && wanted[k] !== current[k]);
   if (changed.length === 0) {
     const { id, title, description, status, version } = current;
-    return { id, title, description, status, version };
+    return { id, title, description, status, version, batchId: batch.batchId };
   }
   const updated = await tx.worklet.update({
     where: { id: current.id },
     data: { ...Object.fromEntries(changed.map((k) => [k, wanted[k]])), version: { increment: 1 } },
     select: workletResultSelect,
   });
+  const batchId = await batch.id(tx);
   await tx.assignmentEvent.create({
     data: {
       workletId: current.id,
@@ -44,10 +57,12 @@ async function applyFieldChanges(tx: Tx, current: LockedFields, wanted: Partial<
       actorName: actor.name,
       type: 'worklet_updated',
       changedFields: [...changed],
+      previousValues: Object.fromEntries(changed.map((k) => [k, current[k]])),
       workletVersion: updated.version,
+      batchId,
     },
   });
-  return updated;
+  return { ...updated, batchId };
 }
 
 /**
@@ -79,14 +94,16 @@ export function updateWorklet(db: PrismaClient, input: UpdateWorkletInput, actor
     db.$transaction(async (tx) => {
       const current = await lockWorklet(tx, id);
       if (current.version !== expectedVersion) throw await staleWrite(tx, current, expectedVersion);
-      return applyFieldChanges(tx, current, wanted, actor);
+      return applyFieldChanges(tx, current, wanted, actor, new BatchRecorder('edit', actor));
     }),
   );
 }
 
 export function archiveWorklet(db: PrismaClient, id: number, actor: Actor) {
   return retryOnConflict(() =>
-    db.$transaction(async (tx) => applyFieldChanges(tx, await lockWorklet(tx, id), { status: 'archived' }, actor)),
+    db.$transaction(async (tx) =>
+      applyFieldChanges(tx, await lockWorklet(tx, id), { status: 'archived' }, actor, new BatchRecorder('edit', actor)),
+    ),
   );
 }
 
