@@ -21,6 +21,7 @@ import type pg from 'pg';
 import { mountAuthRoutes } from './auth-routes.ts';
 import type { ServerConfig } from './config.ts';
 import { mountCsvExports } from './csv-exports.ts';
+import { mountCsvImport } from './csv-import.ts';
 import { errorHandler } from './error-handler.ts';
 import { createFailureLog } from './failure-log.ts';
 import { fastifyOptions } from './fastify-options.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions) {
   });
 
   mountCsvExports(app, { prisma, sessions, limits, refuse, logFailure });
+  await mountCsvImport(app, { prisma, sessions, limits, refuse, logFailure });
 
   app.get('/healthz', async () => ({ ok: true }));
 

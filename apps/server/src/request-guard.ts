@@ -6,6 +6,9 @@ import { sessionCookies } from './session.ts';
 
 const sessionsIn = (request: FastifyRequest) => sessionCookies(request.headers.cookie).length;
 
+/** The one route that takes another body type: the CSV import (csv-import.ts), text/csv only. */
+export const csvImportPath = '/api/import/assignments';
+
 /** The media type of the request's body, without parameters, in lower case ('' when none is named). */
 const contentTypeOf = (request: FastifyRequest) =>
   String(request.headers['content-type'] ?? '')
@@ -16,7 +19,7 @@ const contentTypeOf = (request: FastifyRequest) =>
 /**
  * The `onRequest` hook that every request passes first: it sets `request.normalisedPath`
  * (400 when the URL does not parse), refuses writes from other origins (403) and any body
- * that is not JSON (415), and two session cookies on the API (401).
+ * that is not JSON (415; text/csv on the CSV import only), and two session cookies on the API (401).
  */
 export function requestGuard(config: Pick<ServerConfig, 'publicUrl' | 'trustedOrigins'>) {
   const allowedOrigins = new Set([
@@ -38,7 +41,8 @@ export function requestGuard(config: Pick<ServerConfig, 'publicUrl' | 'trustedOr
       const contentType = contentTypeOf(request);
       const hasBody =
         request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
-      if (contentType !== 'application/json' && (contentType !== '' || hasBody))
+      const csvUpload = path === csvImportPath && contentType === 'text/csv';
+      if (contentType !== 'application/json' && !csvUpload && (contentType !== '' || hasBody))
         return refuse(request, reply, 415, 'Send JSON (content-type: application/json).');
     }
     if (isApi(path) && sessionsIn(request) > 1)

@@ -1,0 +1,98 @@
+/**
+ * The CSV import of assignments: `POST /api/import/assignments?step=preview` with the file
+ * as a `text/csv` body (at most 2 MB and 10,000 lines) answers what each line would do;
+ * `?step=apply&digest=<the preview's>` applies it (one transaction, one batch to undo with
+ * `batches.undo`). Admins only, from the app's origin (the request guard), counted as one
+ * API write. The file is parsed here by csv-parse (RFC 4180, a UTF-8 BOM allowed); what the
+ * lines mean is the API's (@worklets/api/import).
+ */
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/unstable-core-do-not-import';
+import type { SessionUser } from '@worklets/api';
+import { DetailedError } from '@worklets/api/errors';
+import { applyImport, previewImport, type RawLine } from '@worklets/api/import';
+import type { PrismaClient } from '@worklets/db';
+import { importColumns, importRequest, maxImportBytes, maxImportRows } from '@worklets/validators/imports';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FailureLog } from './failure-log.ts';
+import type { RateLimits } from './rate-limits.ts';
+import type { refuse as refuseFn } from './refuse.ts';
+import { csvImportPath } from './request-guard.ts';
+import { AmbiguousSessionError, type SessionResolver } from './session.ts';
+
+type Deps = {
+  prisma: PrismaClient;
+  sessions: SessionResolver;
+  limits: RateLimits;
+  refuse: typeof refuseFn;
+  logFailure: FailureLog;
+};
+
+class FileError extends Error {}
+
+/** The file's lines as records keyed by the (lower-cased) header, each with its line number. */
+function parseImportFile(text: string): RawLine[] {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: false });
+  } catch (error) {
+    throw new FileError(`This is not a valid CSV file: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new FileError('The file is empty.');
+  const columns = header.map((h) => h.trim().toLowerCase());
+  const missing = importColumns.filter((c) => !columns.includes(c));
+  const unknown = columns.filter((c) => !(importColumns as readonly string[]).includes(c));
+  if (missing.length || unknown.length)
+    throw new FileError(
+      `The first line must name the columns ${importColumns.join(', ')}` +
+        `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`,
+    );
+  if (rows.length > maxImportRows)
+    throw new FileError(`The file has ${rows.length} lines: at most ${maxImportRows.toLocaleString('en')} at a time.`);
+  return rows.map((row, i) => ({ ...Object.fromEntries(columns.map((c, j) => [c, row[j] ?? ''])), line: i + 2 }));
+}
+
+async function importer(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<SessionUser | undefined> {
+  let user: SessionUser | null = null;
+  try {
+    user = (await deps.sessions.resolve(request.headers.cookie))?.user ?? null;
+  } catch (error) {
+    if (!(error instanceof AmbiguousSessionError)) throw error;
+  }
+  if (!user) return void deps.refuse(request, reply, 401, 'Sign in to import.');
+  if (user.role !== 'admin') return void deps.refuse(request, reply, 403, 'Only admins can import.');
+  const wait = await deps.limits.hit('writeUser', `user:${user.id}`);
+  if (wait !== null) return void deps.refuse(request, reply, 429, `Too many requests. Try again in ${wait} s.`);
+  return user;
+}
+
+export function mountCsvImport(app: FastifyInstance, deps: Deps) {
+  return app.register(async (scope) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: maxImportBytes }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post(csvImportPath, { bodyLimit: maxImportBytes }, async (request, reply) => {
+      const user = await importer(deps, request, reply);
+      if (!user) return reply;
+      const query = importRequest.safeParse(request.query);
+      if (!query.success) return deps.refuse(request, reply, 400, query.error.issues[0]!.message);
+      if (typeof request.body !== 'string') return deps.refuse(request, reply, 415, 'Send the file as text/csv.');
+      try {
+        const lines = parseImportFile(request.body);
+        return query.data.step === 'preview'
+          ? await previewImport(deps.prisma, lines)
+          : await applyImport(deps.prisma, lines, query.data.digest, user);
+      } catch (error) {
+        if (error instanceof FileError) return deps.refuse(request, reply, 400, error.message);
+        if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
+          const details = error.cause instanceof DetailedError ? error.cause.details : undefined;
+          reply.code(getHTTPStatusCodeFromError(error));
+          return { error: { message: error.message, code: error.code, ...(details ? { details } : {}) } };
+        }
+        throw error;
+      }
+    });
+  });
+}
