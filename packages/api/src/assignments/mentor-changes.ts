@@ -68,6 +68,136 @@ export async function lockWorkletForChange(tx: Tx, workletId: number): Promise<L
 const becomesPrimary = (c: MentorChange) => c.kind !== 'deactivate' && c.role === 'Primary';
 
 type EventRow = Prisma.AssignmentEventCreateManyInput;
+type Planned = { worklet: LockedWorklet; change: MentorChange };
+
+/** One UPDATE for many existing assignments: deactivations, role changes, reactivations. */
+async function updateAssignments(tx: Tx, rows: Planned[], actor: Actor): Promise<void> {
+  if (rows.length === 0) return;
+  const changes = rows.map((r) => r.change as Exclude<MentorChange, { kind: 'assign' }>);
+  await tx.$executeRaw`
+    UPDATE mentor_worklet_assignments a SET
+      is_active = u.active,
+      role_type = u.role::role_type,
+      -- The same row comes back: a new assigned_at and assigner, the history keeps the rest.
+      assigned_at = CASE WHEN u.back THEN now() ELSE a.assigned_at END,
+      assigned_by = CASE WHEN u.back THEN ${actor.id}::int ELSE a.assigned_by END
+    FROM unnest(${changes.map((c) => c.assignment.id)}::int[], ${changes.map((c) => c.kind !== 'deactivate')}::boolean[],
+                ${changes.map((c) => (c.kind === 'deactivate' ? c.assignment.roleType : c.role))}::text[],
+                ${changes.map((c) => c.kind === 'reactivate')}::boolean[]) AS u(id, active, role, back)
+    WHERE a.id = u.id`;
+}
+
+/** One INSERT for many new assignments; their ids by "worklet mentor". */
+async function insertAssignments(tx: Tx, rows: Planned[], actor: Actor): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const assigns = rows.map((r) => ({
+    workletId: r.worklet.id,
+    ...(r.change as Extract<MentorChange, { kind: 'assign' }>),
+  }));
+  const created = await tx.$queryRaw<{ id: number; worklet_id: number; mentor_id: number }[]>`
+    INSERT INTO mentor_worklet_assignments (worklet_id, mentor_id, role_type, is_active, assigned_by)
+    SELECT w, m, r::role_type, true, ${actor.id}::int
+    FROM unnest(${assigns.map((a) => a.workletId)}::int[], ${assigns.map((a) => a.mentor.id)}::int[],
+                ${assigns.map((a) => a.role)}::text[]) AS x(w, m, r)
+    RETURNING id, worklet_id, mentor_id`;
+  return new Map(created.map((c) => [`${c.worklet_id} ${c.mentor_id}`, c.id]));
+}
+
+/** The history row of one change (its version and batch are added by the caller). */
+function eventOf({ worklet, change }: Planned, created: Map<string, number>, actor: Actor) {
+  const mentor = change.kind === 'assign' ? change.mentor : change.assignment.mentor;
+  const assignmentId =
+    change.kind === 'assign' ? created.get(`${worklet.id} ${change.mentor.id}`)! : change.assignment.id;
+  const [type, oldRole, newRole]: [EventRow['type'], MentorRole | null, MentorRole | null] =
+    change.kind === 'assign'
+      ? ['assigned', null, change.role]
+      : change.kind === 'reactivate'
+        ? ['reactivated', null, change.role]
+        : change.kind === 'changeRole'
+          ? ['role_changed', change.assignment.roleType, change.role]
+          : ['deactivated', change.assignment.roleType, null];
+  return {
+    assignmentId,
+    workletId: worklet.id,
+    mentorId: mentor.id,
+    mentorName: mentor.name,
+    mentorEmail: mentor.email,
+    actorId: actor.id,
+    actorName: actor.name,
+    type,
+    oldRole,
+    newRole,
+  };
+}
+
+/** One INSERT for all the events of a write, in the order given (ids ascending). */
+async function insertEvents(
+  tx: Tx,
+  events: (ReturnType<typeof eventOf> & { workletVersion: number })[],
+  batchId: number,
+) {
+  const column = <K extends keyof (typeof events)[number]>(key: K) => events.map((e) => e[key]);
+  await tx.$executeRaw`
+    INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name,
+                                   type, old_role, new_role, worklet_version, batch_id)
+    SELECT a, w, m, mn, me, ${events[0]?.actorId ?? null}::int, ${events[0]?.actorName ?? null}::text,
+           t::assignment_event_type, o::role_type, n::role_type, v, ${batchId}::int
+    FROM unnest(${column('assignmentId')}::int[], ${column('workletId')}::int[], ${column('mentorId')}::int[],
+                ${column('mentorName')}::text[], ${column('mentorEmail')}::text[], ${column('type')}::text[],
+                ${column('oldRole')}::text[], ${column('newRole')}::text[], ${column('workletVersion')}::int[])
+         WITH ORDINALITY AS x(a, w, m, mn, me, t, o, n, v, i)
+    ORDER BY i`;
+}
+
+/**
+ * Writes the changes of many locked worklets in a constant number of statements, whatever
+ * their number (an import's thousands of lines, a bulk change's hundreds of worklets):
+ * vacating updates, inserts, filling updates (the database allows one active Primary at
+ * every moment), one sync of the changed worklets, one INSERT of the events. Returns
+ * every worklet's version afterwards.
+ */
+export async function applyMentorChangesMany(
+  tx: Tx,
+  items: { worklet: LockedWorklet; changes: MentorChange[] }[],
+  actor: Actor,
+  batch: BatchRecorder,
+): Promise<Map<number, number>> {
+  const versions = new Map(items.map(({ worklet }) => [worklet.id, worklet.version]));
+  // Per worklet, vacate before filling; the events follow the same order.
+  const planned: Planned[] = items.flatMap(({ worklet, changes }) =>
+    [...changes.filter((c) => !becomesPrimary(c)), ...changes.filter(becomesPrimary)].map((change) => ({
+      worklet,
+      change,
+    })),
+  );
+  if (planned.length === 0) return versions;
+  const existing = planned.filter((p) => p.change.kind !== 'assign');
+  await updateAssignments(
+    tx,
+    existing.filter((p) => !becomesPrimary(p.change)),
+    actor,
+  );
+  const created = await insertAssignments(
+    tx,
+    planned.filter((p) => p.change.kind === 'assign'),
+    actor,
+  );
+  await updateAssignments(
+    tx,
+    existing.filter((p) => becomesPrimary(p.change)),
+    actor,
+  );
+  const changedIds = [...new Set(planned.map((p) => p.worklet.id))];
+  const changed = await tx.$queryRawUnsafe<{ id: number; version: number }[]>(workletsChangedSql, changedIds);
+  for (const row of changed) versions.set(row.id, row.version);
+  const batchId = await batch.id(tx);
+  await insertEvents(
+    tx,
+    planned.map((p) => ({ ...eventOf(p, created, actor), workletVersion: versions.get(p.worklet.id)! })),
+    batchId,
+  );
+  return versions;
+}
 
 /** Writes `changes` to the locked worklet; returns the worklet's version afterwards. */
 export async function applyMentorChanges(
@@ -77,73 +207,6 @@ export async function applyMentorChanges(
   actor: Actor,
   batch: BatchRecorder,
 ): Promise<number> {
-  if (changes.length === 0) return worklet.version;
-  // Vacate before filling: the database allows one active Primary at every moment.
-  const ordered = [...changes.filter((c) => !becomesPrimary(c)), ...changes.filter(becomesPrimary)];
-  const events: Omit<EventRow, 'workletVersion'>[] = [];
-  const event = (
-    assignmentId: number,
-    mentor: MentorRef,
-    type: EventRow['type'],
-    oldRole: MentorRole | null,
-    newRole: MentorRole | null,
-  ) =>
-    events.push({
-      assignmentId,
-      workletId: worklet.id,
-      mentorId: mentor.id,
-      mentorName: mentor.name,
-      mentorEmail: mentor.email,
-      actorId: actor.id,
-      actorName: actor.name,
-      type,
-      oldRole,
-      newRole,
-    });
-
-  for (const change of ordered) {
-    switch (change.kind) {
-      case 'assign': {
-        const created = await tx.mentorWorkletAssignment.create({
-          data: {
-            workletId: worklet.id,
-            mentorId: change.mentor.id,
-            roleType: change.role,
-            isActive: true,
-            assignedById: actor.id,
-          },
-          select: { id: true },
-        });
-        event(created.id, change.mentor, 'assigned', null, change.role);
-        break;
-      }
-      case 'reactivate': {
-        // The same row comes back: a new assigned_at and assigner, the history keeps the rest.
-        await tx.mentorWorkletAssignment.update({
-          where: { id: change.assignment.id },
-          data: { isActive: true, roleType: change.role, assignedAt: new Date(), assignedById: actor.id },
-        });
-        event(change.assignment.id, change.assignment.mentor, 'reactivated', null, change.role);
-        break;
-      }
-      case 'changeRole': {
-        await tx.mentorWorkletAssignment.update({
-          where: { id: change.assignment.id },
-          data: { roleType: change.role },
-        });
-        event(change.assignment.id, change.assignment.mentor, 'role_changed', change.assignment.roleType, change.role);
-        break;
-      }
-      case 'deactivate': {
-        await tx.mentorWorkletAssignment.update({ where: { id: change.assignment.id }, data: { isActive: false } });
-        event(change.assignment.id, change.assignment.mentor, 'deactivated', change.assignment.roleType, null);
-        break;
-      }
-    }
-  }
-  const [changed] = await tx.$queryRawUnsafe<{ version: number }[]>(workletsChangedSql, [worklet.id]);
-  const version = changed!.version;
-  const batchId = await batch.id(tx);
-  await tx.assignmentEvent.createMany({ data: events.map((e) => ({ ...e, workletVersion: version, batchId })) });
-  return version;
+  const versions = await applyMentorChangesMany(tx, [{ worklet, changes }], actor, batch);
+  return versions.get(worklet.id)!;
 }

@@ -20,7 +20,7 @@ import {
 } from '@worklets/db/assignment-rules';
 import { type ImportLine, importLine } from '@worklets/validators/imports';
 import type { Actor, MentorChange, MentorRef, Tx } from '../assignments/mentor-changes.ts';
-import { applyMentorChanges } from '../assignments/mentor-changes.ts';
+import { applyMentorChangesMany } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { type LockedWorkletRow, lockWorklets } from '../batches/lock-worklets.ts';
 import { conflict, retryOnConflict } from '../errors.ts';
@@ -197,8 +197,8 @@ export function applyImport(db: PrismaClient, raw: RawLine[], digest: string | u
         const changes = new Map<number, MentorChange[]>();
         for (const p of planned)
           if (p.change) changes.set(p.workletId!, [...(changes.get(p.workletId!) ?? []), p.change]);
-        for (const [id, list] of [...changes].sort(([a], [b]) => a - b))
-          await applyMentorChanges(tx, resolved.worklets.get(id)!, list, actor, batch);
+        const items = [...changes].map(([id, list]) => ({ worklet: resolved.worklets.get(id)!, changes: list }));
+        await applyMentorChangesMany(tx, items, actor, batch);
         return summary(planned, now, batch.batchId);
       },
       { timeout: 60_000 },
