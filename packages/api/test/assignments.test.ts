@@ -696,7 +696,13 @@ describe('assignments.setMentors', () => {
       expectedVersion: await f.version(w.id),
       mentors: [],
     });
-    expect(cleared).toEqual({ workletId: w.id, version: await f.version(w.id), mentors: [], changes: 2 });
+    expect(cleared).toEqual({
+      workletId: w.id,
+      version: await f.version(w.id),
+      mentors: [],
+      changes: 2,
+      batchId: expect.any(Number),
+    });
     expect((await eventsSince(mark)).map((e) => e.type)).toEqual(['deactivated', 'deactivated']);
     expect((await f.assignments(w.id)).map((x) => x.isActive)).toEqual([false, false]);
     await expectLegacy(w.id, null);

@@ -453,6 +453,7 @@ describe('worklets.create / update / archive', () => {
       ...w,
       status: 'active',
       version: 2,
+      batchId: expect.any(Number),
     });
     expect(await api().worklets.update({ id: w.id, expectedVersion: 2, title: ' Arches ', description: '' })).toEqual({
       ...w,
@@ -460,6 +461,7 @@ describe('worklets.create / update / archive', () => {
       description: '',
       status: 'active',
       version: 3,
+      batchId: expect.any(Number),
     });
     await rejectsWithoutWriting(
       f,
@@ -494,6 +496,7 @@ describe('worklets.create / update / archive', () => {
       description: '',
       status: 'archived',
       version: await f.version(w.id),
+      batchId: expect.any(Number),
     });
     expect((await api().assignments.workletMentors({ workletId: w.id })).map((m) => m.mentorId)).toEqual([a.id]);
     expect(await f.legacyViolations()).toEqual([]);

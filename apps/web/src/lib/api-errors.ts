@@ -7,6 +7,9 @@ import type { RouterOutputs } from '@worklets/api';
 
 type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
 
+/** A worklet an undo cannot revert, and why (the API's `details.cannotUndo`). */
+export type UndoBlocker = { workletId: number; title: string; reason: string };
+
 /** A save refused because the worklet changed since it was loaded: what changed since, and by whom. */
 export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };
 
@@ -14,7 +17,10 @@ type ErrorData = {
   code?: string;
   httpStatus?: number;
   zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
-  details?: { primaryMentor?: { id: number; name: string } } | null;
+  details?: {
+    primaryMentor?: { id: number; name: string };
+    cannotUndo?: UndoBlocker[];
+  } | null;
   ref?: string | null;
   staleWrite?: StaleWrite | null;
 };
@@ -44,6 +50,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
 /** The mentor who is already Primary, when a request would have made a second one. */
 export function primaryConflict(error: unknown): { id: number; name: string } | null {
   return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.primaryMentor ?? null) : null;
+}
+
+/** What an undo refused to revert, and why (empty when it was refused for another reason). */
+export function undoBlockers(error: unknown): UndoBlocker[] {
+  return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.cannotUndo ?? []) : [];
 }
 
 /** The changes that made a save stale, when it was refused for that reason. */

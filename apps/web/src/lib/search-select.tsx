@@ -17,6 +17,7 @@ export function SearchSelect({
   results,
   searching,
   nothingFound,
+  error,
 }: {
   label: string;
   placeholder: string;
@@ -28,6 +29,8 @@ export function SearchSelect({
   results: Option[];
   searching: boolean;
   nothingFound: string;
+  /** A message under the field (e.g. nothing chosen yet). */
+  error?: string | null;
 }) {
   const data = [...(selected ? [selected] : []), ...results.filter((o) => o.value !== selected?.value)];
   return (
@@ -43,6 +46,7 @@ export function SearchSelect({
       onSearchChange={onSearch}
       filter={({ options }) => options}
       nothingFoundMessage={searching ? 'Searching…' : nothingFound}
+      error={error}
     />
   );
 }

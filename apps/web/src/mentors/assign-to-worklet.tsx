@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Select, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { useState } from 'react';
 import { errorMessage, primaryConflict } from '../lib/api-errors.ts';
+import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
 
 /**
@@ -41,10 +41,10 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
         utils.history.invalidate(),
         utils.mentors.invalidate(),
       ]);
-      notifications.show({
-        color: 'green',
+      showSavedToast({
         title: 'Mentor assigned',
         message: `${mentor.name} is now ${given} on “${chosen?.title ?? 'the worklet'}”.`,
+        batchId: result.batchId,
       });
       assign.reset();
       setWorkletId(null);

@@ -1,6 +1,6 @@
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { staleWrite } from '../lib/api-errors.ts';
+import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
 import { diffMembers, rebaseMembers, type SetMember, toSetMembers } from './mentor-set.ts';
 
@@ -40,7 +40,7 @@ export function useMentorSetDraft(workletId: number, saved: SetMember[], version
         utils.mentors.list.invalidate(),
       ]);
       const count = `${result.changes} change${result.changes === 1 ? '' : 's'}`;
-      notifications.show({ color: 'green', title: 'Mentors saved', message: `${count} recorded in the history.` });
+      showSavedToast({ title: 'Mentors saved', message: `${count} recorded in the history.`, batchId: result.batchId });
       return true;
     } catch (error) {
       // Refused as stale: the history on screen catches up with what the others did.

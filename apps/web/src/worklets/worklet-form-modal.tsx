@@ -1,12 +1,12 @@
 import { Select, Textarea, TextInput } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { createWorkletInput, type WorkletStatus, workletStatus, workletStatuses } from '@worklets/validators/worklets';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { fieldErrors, staleWrite } from '../lib/api-errors.ts';
 import { FormModal } from '../lib/form-modal.tsx';
 import { useSubmitOnce } from '../lib/idempotency.ts';
+import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
 import { StaleWriteAlert } from './stale-write-alert.tsx';
 
@@ -46,7 +46,7 @@ export function WorkletFormModal({ onClose, worklet }: { onClose: () => void; wo
     if (form.validate().hasErrors) return;
     const { title, description, status } = form.getValues();
     try {
-      const saved = worklet
+      const saved: { id: number; title: string; batchId?: number | null } = worklet
         ? await update.mutateAsync({ id: worklet.id, expectedVersion: version, title, description, status })
         : await create.mutateAsync({
             idempotencyKey,
@@ -55,10 +55,10 @@ export function WorkletFormModal({ onClose, worklet }: { onClose: () => void; wo
             status: status === 'archived' ? 'draft' : status,
           });
       await utils.worklets.invalidate();
-      notifications.show({
-        color: 'green',
+      showSavedToast({
         title: worklet ? 'Worklet saved' : 'Worklet created',
         message: saved.title,
+        batchId: saved.batchId,
       });
       onClose();
       if (!worklet) navigate(`/worklets/${saved.id}`);

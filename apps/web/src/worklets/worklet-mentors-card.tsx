@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import type { RouterOutputs } from '@worklets/api';
 import { errorMessage } from '../lib/api-errors.ts';
 import { RoleBadge } from '../lib/roles.tsx';
+import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
 import { toSetMembers } from './mentor-set.ts';
 import { MentorSetEditor } from './mentor-set-editor.tsx';
@@ -65,7 +66,7 @@ function FormerMentors({ worklet: w, admin }: { worklet: WorkletDetail; admin: b
       const result = await reactivate.mutateAsync({ assignmentId });
       await Promise.all([utils.worklets.invalidate(), utils.history.invalidate()]);
       const role = result.mentors.find((m) => m.assignmentId === assignmentId)?.role;
-      notifications.show({ color: 'green', title: 'Mentor reactivated', message: `${name} is back as ${role}.` });
+      showSavedToast({ title: 'Mentor reactivated', message: `${name} is back as ${role}.`, batchId: result.batchId });
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not reactivated', message: errorMessage(error) });
     }
