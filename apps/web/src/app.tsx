@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { Redirect, Route, Switch } from 'wouter';
 import { AuditLogPage } from './audit-log/audit-log-page.tsx';
 import { SignInPage } from './auth/sign-in-page.tsx';
+import { ImportPage } from './imports/import-page.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage, NotPermittedPage } from './layout/status-pages.tsx';
 import { errorCode } from './lib/api-errors.ts';
@@ -42,6 +43,7 @@ export function App() {
         </Route>
         <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
         <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
+        <Route path="/import">{admin ? <ImportPage /> : <NotPermittedPage />}</Route>
         <Route>
           <NotFoundPage />
         </Route>
