@@ -6,7 +6,7 @@ import type { ImportResult } from '@worklets/api/import';
 
 export type { ImportResult };
 
-export class ImportError extends Error {}
+class ImportError extends Error {}
 
 async function send(file: File, query: string): Promise<ImportResult> {
   const res = await fetch(`/api/import/assignments?${query}`, {
