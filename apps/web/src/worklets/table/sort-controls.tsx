@@ -1,4 +1,4 @@
-import { Group, Select, Table, UnstyledButton } from '@mantine/core';
+import { Group, Select, Stack, Table, UnstyledButton } from '@mantine/core';
 import { type SortOrder, type WorkletSort, workletSorts } from '@worklets/validators/worklets';
 import type { ReactNode } from 'react';
 import { firstOrder, sortLabels } from './worklet-columns.tsx';
@@ -25,7 +25,12 @@ export function SortHeader({
   const arrow = sorted ? (current.order === 'asc' ? '▲' : '▼') : '';
   return (
     <Table.Th aria-sort={sorted ? (current.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <UnstyledButton onClick={() => onSort(nextSort(current, column))} fw={600} fz="sm">
+      <UnstyledButton
+        onClick={() => onSort(nextSort(current, column))}
+        fw={600}
+        fz="sm"
+        style={{ whiteSpace: 'nowrap' }}
+      >
         {sortLabels[column]}
         <span aria-hidden="true" style={{ marginLeft: 4, display: 'inline-block', width: '1em' }}>
           {arrow}
@@ -48,22 +53,24 @@ export function PhoneSort({
   children?: ReactNode;
 }) {
   return (
-    <Group hiddenFrom="sm" gap="xs" grow align="flex-end">
-      <Select
-        label="Sort by"
-        data={workletSorts.map((s) => ({ value: s, label: sortLabels[s] }))}
-        value={current.sort}
-        allowDeselect={false}
-        onChange={(v) => v && onSort({ sort: v as WorkletSort, order: firstOrder[v as WorkletSort] })}
-      />
-      <Select
-        label="Order"
-        data={(['asc', 'desc'] as const).map((o) => ({ value: o, label: orderLabels[o] }))}
-        value={current.order}
-        allowDeselect={false}
-        onChange={(v) => v && onSort({ sort: current.sort, order: v as SortOrder })}
-      />
+    <Stack hiddenFrom="sm" gap="xs">
+      <Group gap="xs" grow>
+        <Select
+          label="Sort by"
+          data={workletSorts.map((s) => ({ value: s, label: sortLabels[s] }))}
+          value={current.sort}
+          allowDeselect={false}
+          onChange={(v) => v && onSort({ sort: v as WorkletSort, order: firstOrder[v as WorkletSort] })}
+        />
+        <Select
+          label="Order"
+          data={(['asc', 'desc'] as const).map((o) => ({ value: o, label: orderLabels[o] }))}
+          value={current.order}
+          allowDeselect={false}
+          onChange={(v) => v && onSort({ sort: current.sort, order: v as SortOrder })}
+        />
+      </Group>
       {children}
-    </Group>
+    </Stack>
   );
 }

@@ -69,6 +69,8 @@ export function WorkletRows({
               <Table.Td
                 key={cell.id}
                 data-label={cell.column.id === 'title' ? undefined : sortLabels[cell.column.id as WorkletSort]}
+                // A status badge keeps its whole word ("completed") however narrow the table.
+                miw={cell.column.id === 'status' ? 112 : undefined}
               >
                 <table.FlexRender cell={cell} />
               </Table.Td>
