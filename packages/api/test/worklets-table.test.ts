@@ -83,7 +83,9 @@ async function allPages(viewer: SessionUser, input: TableInput) {
   for (let page = 0; page < 200; page++) {
     const result = await caller.worklets.table({ ...input, cursor });
     ids.push(...result.items.map((i) => i.id));
-    totals.add(result.total);
+    // The first page counts the matching worklets; later pages leave the total to it.
+    if (page === 0) totals.add(result.total ?? -1);
+    else expect(result.total).toBeNull();
     cursor = result.nextCursor;
     if (!cursor) return { ids, totals: [...totals] };
   }
@@ -213,18 +215,20 @@ describe('worklets.table', () => {
     }
   });
 
-  it('costs two statements a page (the page and the total), whatever its size and sort', async () => {
+  it('costs two statements on the first page (the page and the total), one later, whatever its size and sort', async () => {
     const caller = f.callerFor(admin);
     for (const sort of workletSorts) {
-      for (const input of [{}, { status: 'active' as const, search: 'worklet', coverage: 'needs_primary' as const }]) {
-        const counts: number[] = [];
-        for (const limit of [5, 100]) {
-          const first = await caller.worklets.table({ ...input, sort, limit: 5 });
+      for (const input of [{}, { search: 'worklet', coverage: 'needs_primary' as const }]) {
+        const cost = async (limit: number, cursor: string | null = null) => {
           statements.length = 0;
-          await caller.worklets.table({ ...input, sort, limit, cursor: limit === 5 ? first.nextCursor : null });
-          counts.push(statements.length);
-        }
-        expect(counts, `${sort} ${JSON.stringify(input)}\n${statements.join('\n')}`).toEqual([2, 2]);
+          const page = await caller.worklets.table({ ...input, sort, limit, cursor });
+          return { count: statements.length, next: page.nextCursor };
+        };
+        const first = await cost(5);
+        expect(first.next).toBeTruthy();
+        const counts = [first.count, (await cost(100)).count, (await cost(5, first.next)).count];
+        counts.push((await cost(100, first.next)).count);
+        expect(counts, `${sort} ${JSON.stringify(input)}\n${statements.join('\n')}`).toEqual([2, 2, 1, 1]);
       }
     }
   });

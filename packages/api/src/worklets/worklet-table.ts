@@ -1,6 +1,8 @@
 /**
- * The worklets table: one page sorted by a column, in two SQL statements whatever its size
- * (the page, and the count of all matching rows). Pages are keyset pages on (sort key, id),
+ * The worklets table: one page sorted by a column, in one SQL statement whatever its size,
+ * plus one on the first page: the count of all matching rows (later pages return `total`
+ * null: the client keeps the first page's, and a page further on costs no more than a card
+ * page). Pages are keyset pages on (sort key, id),
  * each read in order from an index (see the @@index lines of Worklet and User):
  *   title, status, mentors (active_mentors), updated (updated_at): worklets(key, id);
  *   primary: users(name, id) joined to worklets(mentor_id, id), ties by mentor then worklet
@@ -164,13 +166,13 @@ export async function workletTable(db: PrismaClient, user: SessionUser, input: T
       : columnPageSql({ ...input, sort: input.sort }, filters, cursor);
   const [rows, counted] = await Promise.all([
     db.$queryRaw<Row[]>(page),
-    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM worklets w WHERE ${filters}`,
+    cursor ? null : db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM worklets w WHERE ${filters}`,
   ]);
   const shown = rows.slice(0, input.limit);
   const last = shown.at(-1);
   return {
     items: shown.map(toTableRow),
     nextCursor: rows.length > input.limit && last ? encodeCursor(input, last) : null,
-    total: counted[0]?.total ?? 0,
+    total: counted ? (counted[0]?.total ?? 0) : null,
   };
 }

@@ -6,7 +6,7 @@
  */
 import { Alert, Button, Checkbox, Group, Loader, Table, Text } from '@mantine/core';
 import { useTable } from '@tanstack/react-table';
-import { type ReactNode, useRef, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api-errors.ts';
 import { LoadMore } from '../../lib/load-more.tsx';
 import { trpc } from '../../trpc.ts';
@@ -44,7 +44,8 @@ export function WorkletsTable({ filters, sort, onSort, selectable, actions }: Pr
     { limit: pageSize, ...filters, sort: sort.sort, order: sort.order },
     { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
   );
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? noRows;
+  // One array per fetched page set, not per render: TanStack Table rebuilds its rows when `data` changes.
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? noRows, [list.data]);
   const total = list.data?.pages[0]?.total ?? 0;
   const table = useTable({ features: tableFeaturesUsed, columns: workletColumns, data: rows });
   const [selection, setSelection] = useState<SelectionState>(noSelection);
