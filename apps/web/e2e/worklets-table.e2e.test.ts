@@ -118,6 +118,8 @@ describe('worklets table', () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('combobox', { name: 'Sort by' }).waitFor();
+    // Stacked rows: nothing wider than the phone.
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await checkScreen(page, 'table-phone');
     await page.getByText('Select all shown').click();
     await page.getByRole('region', { name: 'Selected worklets' }).waitFor();
