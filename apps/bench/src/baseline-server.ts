@@ -26,22 +26,26 @@ import pg from 'pg';
 /** A worklet's active mentors, Primary first, oldest first within a role. */
 const workletMentorsSql = `
   SELECT a.id AS "assignmentId", a.mentor_id AS "mentorId", u.name, u.email, a.role_type AS role, a.assigned_at AS "assignedAt"
-  FROM mentor_worklet_assignments a
-  JOIN users u ON u.id = a.mentor_id
-  WHERE a.worklet_id = $1 AND a.is_active
-  ORDER BY a.role_type, a.assigned_at, a.id`;
+  FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
+  WHERE a.worklet_id = $1 AND a.is_active ORDER BY a.role_type, a.assigned_at, a.id`;
 
 const workletExistsSql = 'SELECT 1 FROM worklets WHERE id = $1';
 
 /** A mentor's active worklets with their role on each: by role, newest worklet first. */
 const mentorWorkletsSql = `
   SELECT a.id AS "assignmentId", a.role_type AS role, a.assigned_at AS "assignedAt", w.id AS "workletId", w.title, w.status
-  FROM mentor_worklet_assignments a
-  JOIN worklets w ON w.id = a.worklet_id
-  WHERE a.mentor_id = $1 AND a.is_active
-  ORDER BY a.role_type, a.worklet_id DESC`;
+  FROM mentor_worklet_assignments a JOIN worklets w ON w.id = a.worklet_id
+  WHERE a.mentor_id = $1 AND a.is_active ORDER BY a.role_type, a.worklet_id DESC`;
 
 const userExistsSql = 'SELECT 1 FROM users WHERE id = $1';
+
+/** The table by last change, newest first, keyset on (updated_at, id), each row with its Primary. */
+const tablePageSql = `
+  SELECT w.id, w.title, w.status, w.version, w.updated_at AS "updatedAt", w.active_mentors AS "mentorCount",
+    CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name) END AS "primary"
+  FROM (SELECT * FROM worklets WHERE $1::timestamptz IS NULL OR (updated_at, id) < ($1, $2)
+        ORDER BY updated_at DESC, id DESC LIMIT $3) w
+  LEFT JOIN users u ON u.id = w.mentor_id ORDER BY w.updated_at DESC, w.id DESC`;
 
 type CardFilters = {
   status?: string | undefined;
@@ -88,10 +92,8 @@ function cardPageQuery(filters: CardFilters, limit: number): { text: string; val
 const cardMentorsSql = `
   SELECT a.worklet_id AS "workletId", a.id AS "assignmentId", a.mentor_id AS "mentorId", u.name, u.email,
          a.role_type AS role, a.assigned_at AS "assignedAt"
-  FROM mentor_worklet_assignments a
-  JOIN users u ON u.id = a.mentor_id
-  WHERE a.worklet_id = ANY($1::int[]) AND a.is_active
-  ORDER BY a.worklet_id, a.role_type, a.assigned_at, a.id`;
+  FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
+  WHERE a.worklet_id = ANY($1::int[]) AND a.is_active ORDER BY a.worklet_id, a.role_type, a.assigned_at, a.id`;
 
 // --- assign: one transaction, the worklet row locked first (same rules as the API) ---
 
@@ -99,18 +101,14 @@ const lockWorkletSql = 'SELECT id, title, status FROM worklets WHERE id = $1 FOR
 
 const workletAssignmentsSql = `
   SELECT a.id, a.mentor_id AS "mentorId", a.role_type AS "roleType", a.is_active AS "isActive", u.name, u.email
-  FROM mentor_worklet_assignments a
-  JOIN users u ON u.id = a.mentor_id
-  WHERE a.worklet_id = $1
-  ORDER BY a.id`;
+  FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id WHERE a.worklet_id = $1 ORDER BY a.id`;
 
 /** FOR SHARE: a concurrent deactivation or role change of the mentor waits (as in the API). */
 const mentorForAssignSql = 'SELECT id, name, email, role, is_active AS "isActive" FROM users WHERE id = $1 FOR SHARE';
 
 const insertAssignmentSql = `
   INSERT INTO mentor_worklet_assignments (mentor_id, worklet_id, role_type, is_active, assigned_by)
-  VALUES ($1, $2, $3::role_type, true, $4)
-  RETURNING id`;
+  VALUES ($1, $2, $3::role_type, true, $4) RETURNING id`;
 
 const reactivateAssignmentSql = `
   UPDATE mentor_worklet_assignments SET is_active = true, role_type = $2::role_type, assigned_at = now(), assigned_by = $3
@@ -125,13 +123,9 @@ const insertEventsSql = `
 
 /** The legacy column and the worklet's version, as the API's one SQL for a changed worklet does. */
 const workletChangedSql = `
-  UPDATE worklets SET
-    mentor_id = (
-      SELECT mentor_id FROM mentor_worklet_assignments WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active
-    ),
-    version = version + 1
-  WHERE id = $1
-  RETURNING version`;
+  UPDATE worklets SET version = version + 1, mentor_id = (SELECT mentor_id FROM mentor_worklet_assignments
+    WHERE worklet_id = $1 AND role_type = 'Primary' AND is_active)
+  WHERE id = $1 RETURNING version`;
 
 class HttpError extends Error {
   constructor(
@@ -243,14 +237,8 @@ function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string 
     const byWorklet = new Map<number, MentorJson[]>();
     if (items.length) {
       const mentors = await pool.query<MentorJson & { workletId: number }>(cardMentorsSql, [items.map((w) => w.id)]);
-      for (const { workletId, ...m } of mentors.rows) {
-        let list = byWorklet.get(workletId);
-        if (!list) {
-          list = [];
-          byWorklet.set(workletId, list);
-        }
-        list.push(m);
-      }
+      for (const { workletId, ...m } of mentors.rows)
+        byWorklet.set(workletId, [...(byWorklet.get(workletId) ?? []), m]);
     }
     const datePaths: string[] = [];
     const cards = items.map((w, i) => {
@@ -260,6 +248,21 @@ function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string 
       return { ...w, mentors, hasPrimary: mentors.some((m) => m.role === 'Primary') };
     });
     return result({ items: cards, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null }, datePaths);
+  }
+
+  /** The table by last change only (the bench's table workload), with the API's cursor; the total on page 1. */
+  async function workletTable(input: Record<string, unknown>) {
+    const limit = Number(input.limit ?? 25);
+    const cursor = (text: string) => Buffer.from(text).toString('base64url');
+    const [, , at, after] = input.cursor ? JSON.parse(Buffer.from(String(input.cursor), 'base64url').toString()) : [];
+    const { rows } = await pool.query(tablePageSql, [at ?? null, after ?? null, limit + 1]);
+    const count = 'SELECT count(*)::int AS n FROM worklets';
+    const total = input.cursor ? null : ((await pool.query(count)).rows[0].n as number);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    const next = rows.length > limit && last ? JSON.stringify(['updated', 'desc', last.updatedAt, last.id]) : null;
+    const dates = items.map((_, i) => `items.${i}.updatedAt`);
+    return result({ items, nextCursor: next && cursor(next), total }, dates);
   }
 
   /** Like the API: a transaction PostgreSQL aborted for a deadlock runs again (3 attempts), then 409. */
@@ -364,6 +367,7 @@ function createBaseline(pool: pg.Pool, actor: { id: number | null; name: string 
     'assignments.workletMentors': workletMentors,
     'assignments.mentorWorklets': mentorWorklets,
     'worklets.list': listWorklets,
+    'worklets.table': workletTable,
   };
   const mutations: Record<string, (input: Record<string, unknown>) => Promise<string>> = {
     'assignments.assign': assign,

@@ -35,6 +35,8 @@ export type DatasetFacts = {
   activePairs: [mentorId: number, workletId: number][];
   /** Every seeded pair, active or not (so "fresh" pairs never reactivate a seeded row). */
   seededPairs: Set<number>;
+  /** Each worklet's last change as seeded (its created_at), for the table's cursors. */
+  lastChanges: [id: number, updatedAt: string][];
 };
 
 export type Dataset = {
@@ -57,6 +59,7 @@ function datasetFacts(program: Program): DatasetFacts {
     activeMentorIds: mentors.filter((u) => u.isActive).map((u) => u.id),
     activePairs: program.assignments.filter((a) => a.isActive).map((a) => [a.mentorId, a.workletId]),
     seededPairs,
+    lastChanges: program.worklets.map((w) => [w.id, w.createdAt.toISOString()]),
   };
 }
 

@@ -58,40 +58,26 @@ const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
 /** The production server (apps/server/start.sh runs the build), NODE_ENV=production. */
 export async function startWorklets(databaseUrl: string, poolSize: number, authSecret: string) {
   const port = await getPort();
-  const env = { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', BETTER_AUTH_SECRET: authSecret };
-  const child = await startChild(
-    'worklets',
-    `${serverDir}start.sh`,
-    [],
-    {
-      ...env,
-      ...{ PUBLIC_URL: undefined, TRUSTED_ORIGINS: undefined, WORKLETS_ADMIN_EMAIL: undefined },
-      WORKLETS_DB_POOL_SIZE: String(poolSize),
-      WORKLETS_WRITES_PER_MINUTE: '10000000',
-      WORKLETS_SIGNIN_PER_MINUTE: '1000',
-      WORKLETS_AUTH_PER_MINUTE: '100000',
-      // The load generator is one user: the default per-user read limit (600/min) would refuse it.
-      WORKLETS_READS_PER_MINUTE: '100000000',
-      WORKLETS_ADMIN_PASSWORD: undefined,
-    },
-    /Worklets is running at/,
-  );
+  const env = {
+    ...{ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', BETTER_AUTH_SECRET: authSecret },
+    ...{ PUBLIC_URL: undefined, TRUSTED_ORIGINS: undefined, WORKLETS_ADMIN_EMAIL: undefined },
+    ...{ WORKLETS_ADMIN_PASSWORD: undefined, WORKLETS_DB_POOL_SIZE: String(poolSize) },
+    ...{ WORKLETS_WRITES_PER_MINUTE: '10000000', WORKLETS_SIGNIN_PER_MINUTE: '1000' },
+    // The load generator is one user: the default per-user read limit (600/min) would refuse it.
+    ...{ WORKLETS_AUTH_PER_MINUTE: '100000', WORKLETS_READS_PER_MINUTE: '100000000' },
+  };
+  const child = await startChild('worklets', `${serverDir}start.sh`, [], env, /Worklets is running at/);
   return { ...child, baseUrl: `http://127.0.0.1:${port}`, origin: `http://localhost:${port}`, headers: {} };
 }
 
 export async function startBaseline(databaseUrl: string, poolSize: number, actor: { id: number; name: string }) {
   const port = await getPort();
   const script = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
-  const child = await startChild(
-    'baseline',
-    process.execPath,
-    ['--import', 'tsx', script],
-    {
-      ...{ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', WORKLETS_DB_POOL_SIZE: String(poolSize) },
-      ...{ BENCH_ACTOR_ID: String(actor.id), BENCH_ACTOR_NAME: actor.name },
-    },
-    /Baseline is running at/,
-  );
+  const env = {
+    ...{ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', WORKLETS_DB_POOL_SIZE: String(poolSize) },
+    ...{ BENCH_ACTOR_ID: String(actor.id), BENCH_ACTOR_NAME: actor.name },
+  };
+  const child = await startChild('baseline', process.execPath, ['--import', 'tsx', script], env, /Baseline is running/);
   const baseUrl = `http://127.0.0.1:${port}`;
   return { ...child, baseUrl, origin: baseUrl, headers: {} };
 }

@@ -6,7 +6,7 @@
 import { type DatasetFacts, pairKey } from './dataset.ts';
 
 export type Call = {
-  procedure: 'assignments.workletMentors' | 'assignments.mentorWorklets' | 'worklets.list' | 'assignments.assign';
+  procedure: `assignments.${'workletMentors' | 'mentorWorklets' | 'assign'}` | `worklets.${'list' | 'table'}`;
   type: 'query' | 'mutation';
   input: Record<string, unknown>;
   /** For assign: the pair exists and is active, so the answer must be 409 CONFLICT. */
@@ -57,6 +57,12 @@ const mentorWorklets: Draw = (f, r) => query('assignments.mentorWorklets', { men
 const cards: Draw = (f, r) => query('worklets.list', { limit: pageSize, cursor: cursor(f, r) });
 const cardsNeedsPrimary: Draw = (f, r) =>
   query('worklets.list', { limit: pageSize, status: 'active', coverage: 'needs_primary', cursor: cursor(f, r) });
+/** Table by last change, newest first; its cursor is the API's (base64url JSON [sort, order, key, id]). */
+const tableByChange: Draw = (f, r) => {
+  const at = r() < 0.25 ? undefined : pick(f.lastChanges, r);
+  const cursor = at && Buffer.from(JSON.stringify(['updated', 'desc', at[1], at[0]])).toString('base64url');
+  return query('worklets.table', { limit: pageSize, sort: 'updated', order: 'desc', cursor });
+};
 const cardsByMentor: Draw = (f, r) => query('worklets.list', { limit: pageSize, mentorId: pick(f.activeMentorIds, r) });
 
 /**
@@ -114,6 +120,7 @@ export const workloads: Workload[] = [
   read('cards', 'card page of 50, no filter', cards),
   read('cards-needs-primary', 'card page of 50, status=active & needs_primary', cardsNeedsPrimary),
   read('cards-by-mentor', 'card page of 50, mentorId filter', cardsByMentor),
+  read('table-by-change', 'table page of 50 by last change, with total', tableByChange),
   {
     name: 'assign',
     title: 'assign a mentor (20% duplicates)',

@@ -68,6 +68,11 @@ describe('demo program', () => {
         if (w.n === 0) expect(w.status, `worklet ${w.id} has no mentor`).toBe('draft');
         expect(w.active_primaries, `worklet ${w.id}`).toBeLessThanOrEqual(1);
       }
+      expect(
+        await rows(`SELECT w.id FROM worklets w WHERE w.active_mentors <> (SELECT count(*) FROM mentor_worklet_assignments a
+          WHERE a.worklet_id = w.id AND a.is_active)`),
+        'worklets whose active_mentors is not their number of active assignments',
+      ).toEqual([]);
       expect(perWorklet.some((w) => w.n === 0)).toBe(true);
       expect(perWorklet.some((w) => w.n === 4)).toBe(true);
       expect(

@@ -42,3 +42,25 @@ export const listWorkletsInput = z.strictObject({
 export type ListWorkletsInput = z.input<typeof listWorkletsInput>;
 
 export const workletIdInput = z.strictObject({ workletId: id });
+
+/** The worklets table's sortable columns; `primary` is the Primary mentor's name (none: last going up). */
+export const workletSorts = ['title', 'status', 'primary', 'mentors', 'updated'] as const;
+export type WorkletSort = (typeof workletSorts)[number];
+export const sortOrders = ['asc', 'desc'] as const;
+export type SortOrder = (typeof sortOrders)[number];
+
+/**
+ * The table: the card list's filters, a sort and an opaque cursor (the position after the
+ * last row shown, as the previous page returned it; only valid for the same sort).
+ */
+export const workletTableInput = z.strictObject({
+  ...pageInput,
+  cursor: z.string().max(2_000).nullish(),
+  status: workletStatus.optional(),
+  mentorId: id.optional(),
+  search: searchText.optional(),
+  coverage: workletCoverage.default('all'),
+  sort: z.enum(workletSorts).default('updated'),
+  order: z.enum(sortOrders).default('desc'),
+});
+export type WorkletTableInput = z.input<typeof workletTableInput>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToSearch, parseFilters } from './worklet-filters.ts';
+import { filtersToSearch, parseFilters, parseView } from './worklet-filters.ts';
 
 describe('worklet filters in the URL', () => {
   it('round-trips every filter', () => {
@@ -21,5 +21,19 @@ describe('worklet filters in the URL', () => {
 
   it('bounds the search text', () => {
     expect(parseFilters(`?q=${'x'.repeat(500)}`).search).toHaveLength(100);
+  });
+});
+
+describe('view and sort in the URL', () => {
+  it('round-trips the table view and its sort, after the filters', () => {
+    const view = { view: 'table', sort: 'primary', order: 'asc' } as const;
+    const search = filtersToSearch({ coverage: 'no_mentors' }, view);
+    expect(search).toBe('?coverage=no_mentors&view=table&sort=primary&order=asc');
+    expect(parseView(search)).toEqual(view);
+  });
+
+  it('defaults to cards, most recently changed first, and ignores unknown values', () => {
+    expect(parseView('?view=grid&sort=id&order=sideways')).toEqual({ view: 'cards', sort: 'updated', order: 'desc' });
+    expect(filtersToSearch({ coverage: 'all' }, { view: 'cards', sort: 'updated', order: 'desc' })).toBe('');
   });
 });

@@ -1,11 +1,16 @@
 /**
- * The card list's filters live in the URL, so a view can be shared:
- *   /worklets?status=active&coverage=needs_primary&mentor=12&q=speech
+ * The worklet list's filters, view and sort live in the URL, so a view can be shared:
+ *   /worklets?status=active&coverage=needs_primary&mentor=12&q=speech&view=table&sort=primary&order=asc
+ * The filters are shared by both views; the sort only applies to the table.
  */
 import {
+  type SortOrder,
+  sortOrders,
   type WorkletCoverage,
+  type WorkletSort,
   type WorkletStatus,
   workletCoverages,
+  workletSorts,
   workletStatuses,
 } from '@worklets/validators/worklets';
 
@@ -15,6 +20,11 @@ export type WorkletFilters = {
   mentorId?: number;
   search?: string;
 };
+
+export type WorkletView = { view: 'cards' | 'table'; sort: WorkletSort; order: SortOrder };
+
+/** The table's first view: the most recently changed worklets first. */
+const defaultView: WorkletView = { view: 'cards', sort: 'updated', order: 'desc' };
 
 export function parseFilters(search: string): WorkletFilters {
   const params = new URLSearchParams(search);
@@ -30,12 +40,28 @@ export function parseFilters(search: string): WorkletFilters {
   };
 }
 
-export function filtersToSearch(filters: WorkletFilters): string {
+export function parseView(search: string): WorkletView {
+  const params = new URLSearchParams(search);
+  const sort = params.get('sort') as WorkletSort;
+  const order = params.get('order') as SortOrder;
+  return {
+    view: params.get('view') === 'table' ? 'table' : 'cards',
+    sort: workletSorts.includes(sort) ? sort : defaultView.sort,
+    order: sortOrders.includes(order) ? order : defaultView.order,
+  };
+}
+
+export function filtersToSearch(filters: WorkletFilters, view: WorkletView = defaultView): string {
   const params = new URLSearchParams();
   if (filters.status) params.set('status', filters.status);
   if (filters.coverage !== 'all') params.set('coverage', filters.coverage);
   if (filters.mentorId) params.set('mentor', String(filters.mentorId));
   if (filters.search) params.set('q', filters.search);
+  if (view.view !== defaultView.view) params.set('view', view.view);
+  if (view.sort !== defaultView.sort || view.order !== defaultView.order) {
+    params.set('sort', view.sort);
+    params.set('order', view.order);
+  }
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -15,42 +15,41 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import type { SessionUser } from '@worklets/api';
 import { workletStatuses } from '@worklets/validators/worklets';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
 import { MentorFilterSelect } from './mentor-filter-select.tsx';
+import type { WorkletSelection } from './table/selection.ts';
+import { WorkletsTable } from './table/worklets-table.tsx';
 import { WorkletCard } from './worklet-card.tsx';
-import { filtersToSearch, parseFilters, type WorkletFilters } from './worklet-filters.ts';
+import { filtersToSearch, parseFilters, parseView, type WorkletFilters, type WorkletView } from './worklet-filters.ts';
 import { WorkletFormModal } from './worklet-form-modal.tsx';
 
 const pageSize = 30;
 
-export function WorkletsPage({ user }: { user: SessionUser }) {
+/**
+ * Worklets as cards or as a table (`?view=table`), with the same filters in the URL.
+ * `bulkActions` is mounted in the table's selection toolbar (admins only).
+ */
+export function WorkletsPage({
+  user,
+  bulkActions,
+}: {
+  user: SessionUser;
+  bulkActions?: (selection: WorkletSelection) => ReactNode;
+}) {
   const search = useSearch();
   const [, navigate] = useLocation();
   const filters = parseFilters(search);
-  const [text, setText] = useState(filters.search ?? '');
+  const view = parseView(search);
   const [creating, setCreating] = useState(false);
   const admin = user.role === 'admin';
 
-  const update = (patch: Partial<WorkletFilters>) =>
-    navigate(`/worklets${filtersToSearch({ ...filters, ...patch })}`, { replace: true });
-  const updateSearch = useDebouncedCallback((value: string) => update({ search: value.trim() || undefined }), 300);
-
-  const list = trpc.worklets.list.useInfiniteQuery(
-    {
-      limit: pageSize,
-      status: filters.status,
-      coverage: filters.coverage,
-      mentorId: filters.mentorId,
-      search: filters.search,
-    },
-    { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
-  );
-  const coverage = trpc.worklets.coverage.useQuery();
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const go = (nextFilters: WorkletFilters, nextView: WorkletView) =>
+    navigate(`/worklets${filtersToSearch(nextFilters, nextView)}`, { replace: true });
+  const update = (patch: Partial<WorkletFilters>) => go({ ...filters, ...patch }, view);
 
   return (
     <Stack>
@@ -58,53 +57,110 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
         <Title order={1} size="h2">
           Worklets
         </Title>
-        {admin && <Button onClick={() => setCreating(true)}>New worklet</Button>}
-      </Group>
-      {coverage.data && (coverage.data.needsPrimary > 0 || coverage.data.noMentors > 0) && (
-        <Text size="sm" c="dimmed">
-          Open worklets: {coverage.data.needsPrimary} need a Primary mentor, {coverage.data.noMentors} have no mentor.
-        </Text>
-      )}
-      <Group align="flex-end" gap="sm" role="search" aria-label="Filter worklets">
-        <TextInput
-          label="Search titles"
-          placeholder="e.g. speech"
-          value={text}
-          onChange={(e) => {
-            setText(e.currentTarget.value);
-            updateSearch(e.currentTarget.value);
-          }}
-          w={{ base: '100%', sm: 220 }}
-        />
-        <Select
-          label="Status"
-          placeholder="Any status"
-          clearable
-          data={workletStatuses.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}
-          value={filters.status ?? null}
-          onChange={(v) => update({ status: (v as WorkletFilters['status']) ?? undefined })}
-          w={{ base: '100%', sm: 160 }}
-        />
-        {admin && (
-          <MentorFilterSelect label="Mentor" value={filters.mentorId} onChange={(mentorId) => update({ mentorId })} />
-        )}
-        <div>
-          <Text component="label" size="sm" fw={500} id="coverage-label" display="block" mb={4}>
-            Coverage
-          </Text>
+        <Group gap="sm">
           <SegmentedControl
-            aria-labelledby="coverage-label"
-            value={filters.coverage}
-            onChange={(v) => update({ coverage: v as WorkletFilters['coverage'] })}
+            aria-label="Show worklets as"
+            value={view.view}
+            onChange={(v) => go(filters, { ...view, view: v as WorkletView['view'] })}
             data={[
-              { value: 'all', label: 'All' },
-              { value: 'needs_primary', label: 'Needs a Primary' },
-              { value: 'no_mentors', label: 'No mentors' },
+              { value: 'cards', label: 'Cards' },
+              { value: 'table', label: 'Table' },
             ]}
           />
-        </div>
+          {admin && <Button onClick={() => setCreating(true)}>New worklet</Button>}
+        </Group>
       </Group>
+      <CoverageSummary />
+      <FilterControls filters={filters} admin={admin} onChange={update} />
+      {view.view === 'table' ? (
+        <WorkletsTable
+          key={filtersToSearch(filters, view)}
+          filters={filters}
+          sort={view}
+          onSort={(sort) => go(filters, { ...view, ...sort })}
+          selectable={admin}
+          actions={bulkActions}
+        />
+      ) : (
+        <WorkletCards filters={filters} />
+      )}
+      {admin && creating && <WorkletFormModal onClose={() => setCreating(false)} />}
+    </Stack>
+  );
+}
 
+function CoverageSummary() {
+  const coverage = trpc.worklets.coverage.useQuery();
+  if (!coverage.data || (coverage.data.needsPrimary === 0 && coverage.data.noMentors === 0)) return null;
+  return (
+    <Text size="sm" c="dimmed">
+      Open worklets: {coverage.data.needsPrimary} need a Primary mentor, {coverage.data.noMentors} have no mentor.
+    </Text>
+  );
+}
+
+function FilterControls({
+  filters,
+  admin,
+  onChange,
+}: {
+  filters: WorkletFilters;
+  admin: boolean;
+  onChange: (patch: Partial<WorkletFilters>) => void;
+}) {
+  const [text, setText] = useState(filters.search ?? '');
+  const updateSearch = useDebouncedCallback((value: string) => onChange({ search: value.trim() || undefined }), 300);
+  return (
+    <Group align="flex-end" gap="sm" role="search" aria-label="Filter worklets">
+      <TextInput
+        label="Search titles"
+        placeholder="e.g. speech"
+        value={text}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          updateSearch(e.currentTarget.value);
+        }}
+        w={{ base: '100%', sm: 220 }}
+      />
+      <Select
+        label="Status"
+        placeholder="Any status"
+        clearable
+        data={workletStatuses.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}
+        value={filters.status ?? null}
+        onChange={(v) => onChange({ status: (v as WorkletFilters['status']) ?? undefined })}
+        w={{ base: '100%', sm: 160 }}
+      />
+      {admin && (
+        <MentorFilterSelect label="Mentor" value={filters.mentorId} onChange={(mentorId) => onChange({ mentorId })} />
+      )}
+      <div>
+        <Text component="label" size="sm" fw={500} id="coverage-label" display="block" mb={4}>
+          Coverage
+        </Text>
+        <SegmentedControl
+          aria-labelledby="coverage-label"
+          value={filters.coverage}
+          onChange={(v) => onChange({ coverage: v as WorkletFilters['coverage'] })}
+          data={[
+            { value: 'all', label: 'All' },
+            { value: 'needs_primary', label: 'Needs a Primary' },
+            { value: 'no_mentors', label: 'No mentors' },
+          ]}
+        />
+      </div>
+    </Group>
+  );
+}
+
+function WorkletCards({ filters }: { filters: WorkletFilters }) {
+  const list = trpc.worklets.list.useInfiniteQuery(
+    { limit: pageSize, ...filters },
+    { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
+  );
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <>
       {list.isPending && <Loader aria-label="Loading worklets" />}
       {list.isError && (
         <Alert color="red" role="alert" title="Could not load worklets">
@@ -123,7 +179,6 @@ export function WorkletsPage({ user }: { user: SessionUser }) {
         ))}
       </SimpleGrid>
       <LoadMore query={list} label="Load more worklets" />
-      {admin && creating && <WorkletFormModal onClose={() => setCreating(false)} />}
-    </Stack>
+    </>
   );
 }

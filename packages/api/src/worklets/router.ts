@@ -3,6 +3,7 @@ import {
   listWorkletsInput,
   updateWorkletInput,
   workletIdInput,
+  workletTableInput,
 } from '@worklets/validators/worklets';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/assignment-select.ts';
 import { notFound } from '../errors.ts';
@@ -11,6 +12,7 @@ import { toPage } from '../pagination.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { coverageFilter, listWorklets } from './list-worklets.ts';
 import { visibleWorklets } from './worklet-scope.ts';
+import { workletTable } from './worklet-table.ts';
 import { archiveWorklet, createWorklet, deleteWorklet, updateWorklet } from './worklet-writes.ts';
 
 const historyPreview = 20;
@@ -18,6 +20,9 @@ const historyPreview = 20;
 export const workletsRouter = router({
   /** Cards: paginated, filtered, each with its active mentors. */
   list: authedProcedure.input(listWorkletsInput).query(({ ctx, input }) => listWorklets(ctx.db, ctx.user, input)),
+
+  /** Table: the same filters, sorted by a column, keyset-paged, with the total of matching rows. */
+  table: authedProcedure.input(workletTableInput).query(({ ctx, input }) => workletTable(ctx.db, ctx.user, input)),
 
   /**
    * How many visible worklets need attention, for the dashboard's filter badges: the same

@@ -76,6 +76,10 @@ export async function loadProgram(db: Queryable, program: Program): Promise<void
       { name: 'occurred_at', type: 'timestamptz', value: (e) => e.occurredAt },
       { name: 'worklet_version', type: 'int', value: (e) => e.workletVersion },
     ]);
+    // The count the worklets table sorts on (kept by workletsChangedSql after every change).
+    await db.query(`UPDATE worklets w SET active_mentors = a.n
+      FROM (SELECT worklet_id, count(*)::int AS n FROM mentor_worklet_assignments WHERE is_active GROUP BY worklet_id) a
+      WHERE a.worklet_id = w.id`);
     for (const table of ['users', 'worklets', 'mentor_worklet_assignments', 'assignment_events']) {
       await db.query(
         `SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`,
