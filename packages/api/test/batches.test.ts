@@ -262,6 +262,23 @@ describe('bulk changes', () => {
     expect(b - a).toBe(10 * 3);
     expect(a).toBeLessThanOrEqual(8 + 3 * 3);
   });
+
+  it('an undo too: a constant few statements, then per worklet its writes', async () => {
+    const cost = async (size: number) => {
+      const ws = await Promise.all(Array.from({ length: size }, () => f.worklet()));
+      const bulk = await api().batches.bulk({
+        target: { ids: ws.map((w) => w.id) },
+        action: { kind: 'addMentor', mentorId: mentor.id, role: 'Secondary' },
+      });
+      statements.length = 0;
+      await api().batches.undo({ batchId: bulk.batchId! });
+      return statements.length;
+    };
+    const [a, b] = [await cost(3), await cost(13)];
+    // Per worklet: the deactivation, the version bump, the events.
+    expect(b - a).toBe(10 * 3);
+    expect(a).toBeLessThanOrEqual(10 + 3 * 3);
+  });
 });
 
 describe('undo', () => {
