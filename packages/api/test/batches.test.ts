@@ -374,6 +374,23 @@ describe('undo', () => {
     expect(await mentorState(w2.id)).toEqual([`${b.id}:Secondary`]);
   });
 
+  it('two undos of one batch at the same moment: one reverts it, the other is refused', async () => {
+    const w = await f.worklet();
+    const saved = await api().assignments.assign({ workletId: w.id, mentorId: mentor.id, role: 'Secondary' });
+    const results = await Promise.allSettled([
+      api().batches.undo({ batchId: saved.batchId! }),
+      api().batches.undo({ batchId: saved.batchId! }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason.code).toBe('CONFLICT');
+    expect(await mentorState(w.id)).toEqual([]);
+    const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ batchId: number }>).value;
+    const original = await f.db.prisma.changeBatch.findUniqueOrThrow({ where: { id: saved.batchId! } });
+    expect(original.undoneById).toBe(won.batchId);
+    expect((await f.events({ workletId: w.id })).map((e) => e.type)).toEqual(['assigned', 'deactivated']);
+  });
+
   it('refuses unknown batches and non-admins', async () => {
     expect((await caught(api().batches.undo({ batchId: 2_000_000 }))).code).toBe('NOT_FOUND');
     const w = await f.worklet();
