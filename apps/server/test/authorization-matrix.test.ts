@@ -14,7 +14,8 @@
  *   - assignments.mentorWorklets, history.forMentor: admins, and mentors for themselves;
  *     students FORBIDDEN (the sample asks for the mentor's own id);
  *   - history.forWorklet: admins and mentors (scoped), students FORBIDDEN;
- *   - history.list (the program-wide audit log): admins only (deny by default).
+ *   - history.list (the program-wide audit log): admins only (deny by default);
+ *   - batches.* (a save's summary, undo, bulk changes): admins only (deny by default).
  */
 import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '@worklets/api';
@@ -39,6 +40,8 @@ type Ids = {
   assignment: number;
   deactivateAssignment: number;
   inactiveAssignment: number;
+  /** A save (batch) to read and undo: the deactivation of `inactiveAssignment`. */
+  batch: number;
 };
 
 type Row = {
@@ -128,6 +131,15 @@ const table: Record<string, Row> = {
     expect: adminOnly,
   },
   'users.setActive': { type: 'mutation', input: (i) => ({ id: i.target, isActive: false }), expect: adminOnly },
+  'users.deactivationRestorable': { type: 'query', input: (i) => ({ id: i.target }), expect: adminOnly },
+
+  'batches.byId': { type: 'query', input: (i) => ({ batchId: i.batch }), expect: adminOnly },
+  'batches.undo': { type: 'mutation', input: (i) => ({ batchId: i.batch }), expect: adminOnly },
+  'batches.bulk': {
+    type: 'mutation',
+    input: (i) => ({ target: { ids: [i.worklet] }, action: { kind: 'setStatus', status: 'active' } }),
+    expect: adminOnly,
+  },
 };
 
 /** The rules of the header, as code: what the table must say for a procedure of this path and type. */
@@ -163,7 +175,7 @@ beforeAll(async () => {
   await w.assign(users.admin, otherWorklet.id, otherMentor.id, 'Primary');
   const deactivateAssignment = await w.assign(users.admin, otherWorklet.id, spareMentor.id, 'Secondary');
   const inactiveAssignment = await w.assign(users.admin, worklet.id, otherMentor.id, 'Secondary');
-  await w.callerFor(users.admin).assignments.deactivate({ assignmentId: inactiveAssignment });
+  const { batchId } = await w.callerFor(users.admin).assignments.deactivate({ assignmentId: inactiveAssignment });
 
   ids = {
     mentor: users.mentor.id,
@@ -175,6 +187,7 @@ beforeAll(async () => {
     assignment,
     deactivateAssignment,
     inactiveAssignment,
+    batch: batchId!,
   };
 });
 

@@ -24,6 +24,8 @@ const wk = {} as Record<
 >;
 let theirAssignment: number;
 let theirInactiveAssignment: number;
+/** The batch (save) that deactivated `theirInactiveAssignment`. */
+let theirBatch: number;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -39,7 +41,7 @@ beforeAll(async () => {
   await w.assign(admin, wk.mine.id, mentor.id, 'Primary');
   theirAssignment = await w.assign(admin, wk.theirs.id, otherMentor.id, 'Primary');
   theirInactiveAssignment = await w.assign(admin, wk.theirs.id, (await w.user('mentor')).id, 'Secondary');
-  await w.callerFor(admin).assignments.deactivate({ assignmentId: theirInactiveAssignment });
+  theirBatch = (await w.callerFor(admin).assignments.deactivate({ assignmentId: theirInactiveAssignment })).batchId!;
   await w.assign(admin, wk.shared.id, otherMentor.id, 'Primary');
   await w.assign(admin, wk.shared.id, mentor.id, 'Secondary');
   const leftAssignment = await w.assign(admin, wk.left.id, mentor.id, 'Primary');
@@ -130,6 +132,8 @@ describe("a mentor and another mentor's objects", () => {
       },
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
+      'batches.undo': { batchId: theirBatch },
+      'batches.bulk': { target: { ids: [wk.theirs.id] }, action: { kind: 'setStatus', status: 'archived' } },
     };
     const mutations = [...procedures()]
       .filter(([, type]) => type === 'mutation')

@@ -262,6 +262,23 @@ describe('bulk changes', () => {
     expect(b - a).toBe(10 * 3);
     expect(a).toBeLessThanOrEqual(8 + 3 * 3);
   });
+
+  it('an undo too: a constant few statements, then per worklet its writes', async () => {
+    const cost = async (size: number) => {
+      const ws = await Promise.all(Array.from({ length: size }, () => f.worklet()));
+      const bulk = await api().batches.bulk({
+        target: { ids: ws.map((w) => w.id) },
+        action: { kind: 'addMentor', mentorId: mentor.id, role: 'Secondary' },
+      });
+      statements.length = 0;
+      await api().batches.undo({ batchId: bulk.batchId! });
+      return statements.length;
+    };
+    const [a, b] = [await cost(3), await cost(13)];
+    // Per worklet: the deactivation, the version bump, the events.
+    expect(b - a).toBe(10 * 3);
+    expect(a).toBeLessThanOrEqual(10 + 3 * 3);
+  });
 });
 
 describe('undo', () => {
@@ -355,6 +372,23 @@ describe('undo', () => {
       },
     ]);
     expect(await mentorState(w2.id)).toEqual([`${b.id}:Secondary`]);
+  });
+
+  it('two undos of one batch at the same moment: one reverts it, the other is refused', async () => {
+    const w = await f.worklet();
+    const saved = await api().assignments.assign({ workletId: w.id, mentorId: mentor.id, role: 'Secondary' });
+    const results = await Promise.allSettled([
+      api().batches.undo({ batchId: saved.batchId! }),
+      api().batches.undo({ batchId: saved.batchId! }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason.code).toBe('CONFLICT');
+    expect(await mentorState(w.id)).toEqual([]);
+    const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ batchId: number }>).value;
+    const original = await f.db.prisma.changeBatch.findUniqueOrThrow({ where: { id: saved.batchId! } });
+    expect(original.undoneById).toBe(won.batchId);
+    expect((await f.events({ workletId: w.id })).map((e) => e.type)).toEqual(['assigned', 'deactivated']);
   });
 
   it('refuses unknown batches and non-admins', async () => {

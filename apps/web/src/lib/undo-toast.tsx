@@ -61,6 +61,7 @@ export function UndoButton({
     <Button
       size="xs"
       variant="light"
+      style={{ flexShrink: 0 }}
       aria-label={`Undo: ${what}`}
       loading={undo.isPending}
       disabled={undo.isPending || undo.isSuccess}
@@ -87,6 +88,8 @@ function useUndo() {
       notifications.show({ color: 'blue', title: 'Undone', message: 'The change was reverted.' });
       return true;
     } catch (error) {
+      // The screens show what changed since, which is why it was refused.
+      await utils.invalidate();
       notifications.show({ color: 'red', title: 'Not undone', autoClose: false, message: <Refusal error={error} /> });
       return false;
     }
@@ -99,7 +102,7 @@ function Refusal({ error }: { error: unknown }) {
   if (blockers.length === 0) return <Text size="sm">{errorMessage(error)}</Text>;
   return (
     <Stack gap={4}>
-      <Text size="sm">Nothing was undone: some worklets changed since.</Text>
+      <Text size="sm">Nothing was undone:</Text>
       <List size="sm">
         {blockers.map((b) => (
           <List.Item key={`${b.workletId}-${b.reason}`}>{b.reason}</List.Item>

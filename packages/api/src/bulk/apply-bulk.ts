@@ -111,8 +111,9 @@ export function applyBulkChange(db: PrismaClient, input: BulkChangeInput, actor:
   return retryOnConflict(() =>
     db.$transaction(async (tx) => {
       const ids = await resolveTarget(tx, actor, input.target);
-      const mentor = await actionMentor(tx, input.action);
+      // Worklets first, then the mentor's row, in the order every assignment writer locks them.
       const worklets = await lockWorklets(tx, ids);
+      const mentor = await actionMentor(tx, input.action);
       const batch = new BatchRecorder('bulk', actor);
       const rows: BulkRow[] = [];
       for (const id of ids) {
