@@ -3,6 +3,7 @@
  * TypeScript services import only `type AppRouter` (no server code reaches a bundle).
  */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { apiTokensRouter } from './api-tokens/router.ts';
 import { assignmentsRouter } from './assignments/router.ts';
 import { historyRouter } from './history/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   mentors: mentorsRouter,
   history: historyRouter,
   users: usersRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;
