@@ -15,6 +15,7 @@ function navItems(user: SessionUser): NavItem[] {
       { href: '/mentors', label: 'Mentors' },
       { href: '/users', label: 'Users' },
       { href: '/audit-log', label: 'Audit log' },
+      { href: '/api-tokens', label: 'API tokens' },
     ];
   }
   if (user.role === 'mentor') {
