@@ -106,6 +106,18 @@ describe('the original paths and shapes', () => {
     expect(row.assignedById).toBe(admin.id);
   });
 
+  it('reads one worklet in the same shape, 404 for one that does not exist', async () => {
+    const one = await json(await rest(`/worklets/${workletId}`, readOnly));
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(
+      expect.objectContaining({ id: workletId, title: 'Solar boat', status: 'active', mentor_id: mentor.id }),
+    );
+    expect((await rest('/worklets/2147483000', readOnly)).status).toBe(404);
+    const bad = await json(await rest('/worklets/abc', readOnly));
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.data.zodError.fieldErrors)).toEqual(['worklet_id']);
+  });
+
   it('answers a duplicate pair with 409', async () => {
     const again = await json(
       await rest(`/worklets/${workletId}/assign-mentor`, readWrite, {
@@ -294,6 +306,7 @@ describe('the OpenAPI document', () => {
         '/worklets/{worklet_id}/mentors',
         '/worklets/mentor/{mentor_id}/worklets',
         '/worklets/{worklet_id}/assign-mentor',
+        '/worklets/{worklet_id}',
       ]),
     );
     expect(document.servers[0].url).toBe(`${server.url}/api/v1`);

@@ -34,7 +34,7 @@ const restMentor = z.object({ id: z.number().int(), name: z.string(), email: z.s
 export const restWorkletMentorsOutput = z.array(z.object({ mentor: restMentor, role: mentorRole }));
 
 /** A worklet as the original design's clients read it. */
-const restWorklet = z.object({
+export const restWorkletOutput = z.object({
   id: z.number().int(),
   title: z.string(),
   description: z.string(),
@@ -46,7 +46,7 @@ const restWorklet = z.object({
 });
 
 /** GET /worklets/mentor/{mentor_id}/worklets: the mentor's active worklets. */
-export const restMentorWorkletsOutput = z.array(restWorklet);
+export const restMentorWorkletsOutput = z.array(restWorkletOutput);
 
 export const restAssignMentorOutput = z.object({
   message: z.string(),

@@ -7,6 +7,8 @@
  * Kept out of `appRouter`: these procedures need a token context that /api/trpc never builds,
  * and the browsers' `AppRouter` type stays as it was.
  */
+
+import type { Worklet } from '@worklets/db';
 import {
   restAssignMentorInput,
   restAssignMentorOutput,
@@ -14,6 +16,7 @@ import {
   restMentorWorkletsOutput,
   restWorkletIdInput,
   restWorkletMentorsOutput,
+  restWorkletOutput,
 } from '@worklets/validators/rest';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import type { WorkletMentor } from '../assignments/assignment-select.ts';
@@ -33,7 +36,36 @@ const readErrors = {
 const toRestMentors = (mentors: WorkletMentor[]) =>
   mentors.map((m) => ({ mentor: { id: m.mentorId, name: m.name, email: m.email }, role: m.role }));
 
+type WorkletRow = Pick<Worklet, 'id' | 'title' | 'description' | 'status' | 'createdAt' | 'updatedAt'>;
+
+const toRestWorklet = (w: WorkletRow, mentorId: number | null) => ({
+  id: w.id,
+  title: w.title,
+  description: w.description,
+  status: w.status,
+  mentor_id: mentorId,
+  created_at: w.createdAt.toISOString(),
+  updated_at: w.updatedAt.toISOString(),
+});
+
 export const restRouter = router({
+  worklet: tokenProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/worklets/{worklet_id}',
+        tags,
+        summary: 'A worklet',
+        errorResponses: readErrors,
+      },
+    })
+    .input(restWorkletIdInput)
+    .output(restWorkletOutput)
+    .query(async ({ ctx, input }) => {
+      const worklet = await createCaller(ctx).worklets.byId({ workletId: input.worklet_id });
+      return toRestWorklet(worklet, worklet.legacyPrimaryMentor?.id ?? null);
+    }),
+
   workletMentors: tokenProcedure
     .meta({
       openapi: {
@@ -79,18 +111,7 @@ export const restRouter = router({
       const byId = new Map(worklets.map((w) => [w.id, w]));
       return assignments.flatMap((a) => {
         const w = byId.get(a.workletId);
-        if (!w) return [];
-        return [
-          {
-            id: w.id,
-            title: w.title,
-            description: w.description,
-            status: w.status,
-            mentor_id: w.mentorId,
-            created_at: w.createdAt.toISOString(),
-            updated_at: w.updatedAt.toISOString(),
-          },
-        ];
+        return w ? [toRestWorklet(w, w.mentorId)] : [];
       });
     }),
 
