@@ -130,6 +130,8 @@ describe("a mentor and another mentor's objects", () => {
       },
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
+      'apiTokens.create': { name: 'Sneaky service', scope: 'read_write', expiresInDays: 365 },
+      'apiTokens.revoke': { id: 1 },
     };
     const mutations = [...procedures()]
       .filter(([, type]) => type === 'mutation')
