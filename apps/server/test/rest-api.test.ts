@@ -269,6 +269,10 @@ describe('cookies and tokens stay on their own paths', () => {
       headers: { authorization: `Bearer ${readWrite}` },
     });
     expect(csv.status).toBe(401);
+    const auth = await fetch(`${server.url}/api/auth/get-session`, {
+      headers: { authorization: `Bearer ${readWrite}` },
+    });
+    expect(auth.status).toBe(401);
   });
 });
 
@@ -285,6 +289,16 @@ describe('rate limits', () => {
         if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // Guessing tokens counts against the caller's address (4 x the per-user limit here).
+      const guesses: number[] = [];
+      for (let i = 0; i < 14; i++) {
+        const res = await fetch(`${limited.url}/api/v1/worklets/${workletId}/mentors`, {
+          headers: { authorization: `Bearer wkt_${String(i).padStart(43, 'x')}` },
+        });
+        guesses.push(res.status);
+      }
+      expect(guesses.slice(0, 12).every((status) => status === 401)).toBe(true);
+      expect(guesses.slice(12)).toEqual([429, 429]);
     } finally {
       await limited.close();
     }
