@@ -77,6 +77,8 @@ describe('API tokens', () => {
     await screenshot(page, 'tokens-revoke');
     await confirm.getByRole('button', { name: 'Revoke token' }).click();
     await expect.poll(() => row.getByText('revoked').isVisible()).toBe(true);
+    // Focus goes back to where the admin started.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('New token');
     expect((await callRest(secret)).status).toBe(401);
     expect(errors).toEqual([]);
     await page.close();
@@ -92,6 +94,7 @@ describe('API tokens', () => {
     expect(await revoke.isVisible()).toBe(true);
     const box = await revoke.boundingBox();
     expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await screenshot(page, 'tokens-phone');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.close();
