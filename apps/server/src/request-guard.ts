@@ -16,7 +16,8 @@ const contentTypeOf = (request: FastifyRequest) =>
 /**
  * The `onRequest` hook that every request passes first: it sets `request.normalisedPath`
  * (400 when the URL does not parse), refuses writes from other origins (403) and any body
- * that is not JSON (415), and two session cookies on the API (401).
+ * that is not JSON (415), and two session cookies on the API (401); bearer tokens are for
+ * /api/v1 only (401 on the cookie paths), where no Origin is asked for (see rest-api.ts).
  */
 export function requestGuard(config: Pick<ServerConfig, 'publicUrl' | 'trustedOrigins'>) {
   const allowedOrigins = new Set([
