@@ -66,6 +66,9 @@ export async function mountRestApi(app: FastifyInstance, deps: Deps) {
     basePath: restPrefix,
     router: restRouter,
     createContext: createRestContext(deps),
+    // RFC 6750: a 401 names the scheme it wants.
+    responseMeta: ({ errors }: { errors: TRPCError[] }) =>
+      errors[0]?.code === 'UNAUTHORIZED' ? { headers: { 'www-authenticate': 'Bearer realm="worklets"' } } : {},
     onError({ error }: { error: TRPCError }) {
       if (error.code === 'SERVICE_UNAVAILABLE') deps.logFailure('rest api', error.cause ?? error);
     },

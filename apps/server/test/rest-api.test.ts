@@ -176,7 +176,9 @@ describe('tokens', () => {
       [expired.secret, /expired/],
       [revoked.secret, /revoked/],
     ] as const) {
-      const res = await json(await rest(`/worklets/${workletId}/mentors`, token));
+      const raw = await rest(`/worklets/${workletId}/mentors`, token);
+      expect(raw.headers.get('www-authenticate')).toBe('Bearer realm="worklets"');
+      const res = await json(raw);
       expect(res.status, String(token)).toBe(401);
       expect(res.body.message).toMatch(message);
     }
