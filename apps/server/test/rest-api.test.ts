@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { assignMentorInput } from '@worklets/validators/assignments';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer, type TestUser } from './test-server.ts';
 
@@ -116,6 +117,11 @@ describe('the original paths and shapes', () => {
     const bad = await json(await rest('/worklets/abc', readOnly));
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.data.zodError.fieldErrors)).toEqual(['worklet_id']);
+  });
+
+  it('leaves the dashboard’s schemas as they were (the REST layer coerces path strings on its own schemas only)', () => {
+    expect(assignMentorInput.safeParse({ workletId: '1', mentorId: '2' }).success).toBe(false);
+    expect(assignMentorInput.safeParse({ workletId: 1, mentorId: 2 }).success).toBe(true);
   });
 
   it('answers a duplicate pair with 409', async () => {
