@@ -29,6 +29,7 @@ import { createRateLimits } from './rate-limits.ts';
 import { refuse } from './refuse.ts';
 import { requestGuard } from './request-guard.ts';
 import { isApi } from './request-paths.ts';
+import { mountRestApi } from './rest-api.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { createSessionResolver } from './session.ts';
 import { localSessionEvents, postgresSessionEvents } from './session-events.ts';
@@ -124,6 +125,8 @@ export async function buildApp(options: AppOptions) {
 
   mountCsvExports(app, { prisma, sessions, limits, refuse, logFailure });
   await mountCsvImport(app, { prisma, sessions, limits, refuse, logFailure });
+
+  await mountRestApi(app, { prisma, limits, events, logFailure, publicUrl: config.publicUrl });
 
   app.get('/healthz', async () => ({ ok: true }));
 

@@ -11,3 +11,4 @@ export function normalisePath(url: string): string | null {
 
 export const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
 export const isTrpc = (path: string) => path.startsWith('/api/trpc/');
+export const isRestApi = (path: string) => path === '/api/v1' || path.startsWith('/api/v1/');

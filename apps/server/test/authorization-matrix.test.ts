@@ -8,7 +8,7 @@
  *
  * The rules the table follows (checked by the second test):
  *   - health is public; everything else needs a signed-in user;
- *   - every write (mutation) is admin-only; so are mentors.* and users.* except users.me;
+ *   - every write (mutation) is admin-only; so are mentors.*, apiTokens.* and users.* except users.me;
  *   - worklets.list / coverage / byId and assignments.workletMentors: any signed-in user,
  *     scoped to the worklets they may see (a mentor's other worklets are NOT_FOUND);
  *   - assignments.mentorWorklets, history.forMentor: admins, and mentors for themselves;
@@ -140,6 +140,13 @@ const table: Record<string, Row> = {
     input: (i) => ({ target: { ids: [i.worklet] }, action: { kind: 'setStatus', status: 'active' } }),
     expect: adminOnly,
   },
+  'apiTokens.list': { type: 'query', input: () => undefined, expect: adminOnly },
+  'apiTokens.create': {
+    type: 'mutation',
+    input: () => ({ name: 'Matrix service', scope: 'read', expiresInDays: 1 }),
+    expect: adminOnly,
+  },
+  'apiTokens.revoke': { type: 'mutation', input: () => ({ id: 2_147_483_000 }), expect: adminOnly },
 };
 
 /** The rules of the header, as code: what the table must say for a procedure of this path and type. */
@@ -147,7 +154,7 @@ function byRule(path: string, type: ProcedureType): Record<Caller, Outcome> {
   if (path === 'health') return publicAccess;
   if (type === 'mutation') return adminOnly;
   if (path === 'users.me') return signedIn;
-  if (path.startsWith('mentors.') || path.startsWith('users.')) return adminOnly;
+  if (path.startsWith('mentors.') || path.startsWith('users.') || path.startsWith('apiTokens.')) return adminOnly;
   if (['worklets.list', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(path))
     return signedIn;
   if (['assignments.mentorWorklets', 'history.forWorklet', 'history.forMentor'].includes(path)) return staff;

@@ -134,6 +134,8 @@ describe("a mentor and another mentor's objects", () => {
       'users.setActive': { id: otherMentor.id, isActive: false },
       'batches.undo': { batchId: theirBatch },
       'batches.bulk': { target: { ids: [wk.theirs.id] }, action: { kind: 'setStatus', status: 'archived' } },
+      'apiTokens.create': { name: 'Sneaky service', scope: 'read_write', expiresInDays: 365 },
+      'apiTokens.revoke': { id: 1 },
     };
     const mutations = [...procedures()]
       .filter(([, type]) => type === 'mutation')

@@ -5,20 +5,30 @@
  * https://trpc.io/docs/server/context#inner-and-outer-context
  */
 import type { PrismaClient } from '@worklets/db';
+import type { ApiTokenScope } from '@worklets/validators/api-tokens';
 import type { UserRole } from '@worklets/validators/users';
 
 /** What the API knows of the signed-in user: enough to scope queries and record actors. */
 export type SessionUser = { id: number; name: string; email: string; role: UserRole };
 
+/** The API token a REST call (/api/v1) came with; null on the dashboard's cookie paths. */
+export type ApiTokenGrant = { id: number; scope: ApiTokenScope };
+
 export type ContextOptions = {
   db: PrismaClient;
   user: SessionUser | null;
+  apiToken?: ApiTokenGrant | null;
   /** Told when a user is deactivated or changed, so that cached sessions are looked up again. */
   onUserChanged?: (userId: number) => void;
 };
 
 export function createContextInner(options: ContextOptions) {
-  return { db: options.db, user: options.user, onUserChanged: options.onUserChanged ?? (() => {}) };
+  return {
+    db: options.db,
+    user: options.user,
+    apiToken: options.apiToken ?? null,
+    onUserChanged: options.onUserChanged ?? (() => {}),
+  };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

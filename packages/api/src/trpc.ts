@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context } from './context.ts';
 import { DetailedError, type ErrorDetails, toTRPCError } from './errors.ts';
@@ -21,7 +22,9 @@ export const errorLog = {
   },
 };
 
-const t = initTRPC.context<Context>().create({
+/** `OpenApiMeta`: procedures of the REST API (rest/router.ts) carry their path in `meta.openapi`. */
+const withMeta = initTRPC.context<Context>().meta<OpenApiMeta>();
+const t = withMeta.create({
   transformer,
   isDev: !production,
   errorFormatter({ shape, error, path }) {

@@ -4,7 +4,8 @@
  * same values in the same order.
  */
 import { describe, expect, it } from 'vitest';
-import { MentorRole, UserRole, WorkletStatus } from '../../db/src/generated/prisma/enums.ts';
+import { ApiTokenScope, MentorRole, UserRole, WorkletStatus } from '../../db/src/generated/prisma/enums.ts';
+import { apiTokenScopes } from '../src/api-tokens.ts';
 import { mentorRoles } from '../src/assignments.ts';
 import { userRoles } from '../src/users.ts';
 import { workletStatuses } from '../src/worklets.ts';
@@ -14,6 +15,7 @@ describe('enums', () => {
     ['user roles', userRoles, UserRole],
     ['worklet statuses', workletStatuses, WorkletStatus],
     ['mentor roles', mentorRoles, MentorRole],
+    ['API token scopes', apiTokenScopes, ApiTokenScope],
   ])('%s match Prisma’s generated enum', (_name, values, prismaEnum) => {
     expect([...values]).toEqual(Object.values(prismaEnum));
   });

@@ -16,6 +16,7 @@ function navItems(user: SessionUser): NavItem[] {
       { href: '/users', label: 'Users' },
       { href: '/audit-log', label: 'Audit log' },
       { href: '/import', label: 'Import' },
+      { href: '/api-tokens', label: 'API tokens' },
     ];
   }
   if (user.role === 'mentor') {
