@@ -48,11 +48,11 @@ const sortColumns = {
 type ColumnSort = keyof typeof sortColumns;
 
 const cursorKeys = {
-  title: z.string().max(1_000),
+  title: z.string().max(5_000),
   status: workletStatus,
   mentors: z.number().int().min(0),
   updated: z.iso.datetime(),
-  primary: z.tuple([z.string().max(1_000), z.number().int().positive()]).nullable(),
+  primary: z.tuple([z.string().max(5_000), z.number().int().positive()]).nullable(),
 } satisfies Record<WorkletSort, z.ZodType>;
 
 const cursorShape = z.tuple([z.string(), z.enum(['asc', 'desc']), z.unknown(), z.number().int().positive()]);
