@@ -209,6 +209,7 @@ describe('worklets.table', () => {
       forged(['status', 'asc', 'deleted', 3]),
       forged(['primary', 'asc', ['Ana', 'x'], 3]),
       forged(['title', 'asc', 'a', 0]),
+      forged(['title', 'asc', 'a\u0000b', 3]),
     ];
     for (const cursor of bad) {
       const error = await caught(table({ sort: 'title', order: 'asc', cursor }));

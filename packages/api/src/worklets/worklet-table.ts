@@ -12,6 +12,7 @@
  * position; a cursor that does not decode, or belongs to another sort, is a BAD_REQUEST.
  */
 import { Prisma, type PrismaClient } from '@worklets/db';
+import { text } from '@worklets/validators/common';
 import type { WorkletSort, WorkletStatus, WorkletTableInput } from '@worklets/validators/worklets';
 import { workletStatus } from '@worklets/validators/worklets';
 import { z } from 'zod';
@@ -48,11 +49,11 @@ const sortColumns = {
 type ColumnSort = keyof typeof sortColumns;
 
 const cursorKeys = {
-  title: z.string().max(5_000),
+  title: text().max(5_000),
   status: workletStatus,
   mentors: z.number().int().min(0),
   updated: z.iso.datetime(),
-  primary: z.tuple([z.string().max(5_000), z.number().int().positive()]).nullable(),
+  primary: z.tuple([text().max(5_000), z.number().int().positive()]).nullable(),
 } satisfies Record<WorkletSort, z.ZodType>;
 
 const cursorShape = z.tuple([z.string(), z.enum(['asc', 'desc']), z.unknown(), z.number().int().positive()]);
