@@ -91,6 +91,18 @@ describe('worklets table', () => {
     );
   });
 
+  it('shows a mentor their worklets in the table, without selection', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, server.url, 'mentor@worklets.example');
+    await page.getByRole('heading', { name: 'My worklets' }).waitFor();
+    await page.goto(`${server.url}/worklets?view=table&sort=title&order=asc`);
+    await table(page).waitFor();
+    await expect.poll(() => shownText(page).textContent()).toMatch(/^Showing [1-9]\d* of [1-9]\d* worklets$/);
+    expect(await table(page).getByRole('checkbox').count()).toBe(0);
+    expect(await page.getByText('Select all shown').count()).toBe(0);
+    await checkScreen(page, 'table-mentor');
+  });
+
   it('keeps the view, sort and filters over a reload, and works at phone width', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await openTable(page);

@@ -34,7 +34,13 @@ beforeAll(async () => {
   const worklets = await f.db.prisma.worklet.createManyAndReturn({
     data: Array.from({ length: 47 }, (_, i) => ({
       // Repeated titles (ties by id), a 100% and an underscore for the search's escaping.
-      title: i % 9 === 0 ? 'Same title' : `Worklet ${String.fromCharCode(97 + (i % 13))} ${i}${i === 5 ? ' 100%' : ''}`,
+      // One legacy title longer than the form allows, in two-byte letters: its cursor must still fit.
+      title:
+        i === 46
+          ? `Worklet ${'Überlänge '.repeat(200)}`
+          : i % 9 === 0
+            ? 'Same title'
+            : `Worklet ${String.fromCharCode(97 + (i % 13))} ${i}${i === 5 ? ' 100%' : ''}`,
       status: statuses[i % 4]!,
     })),
     select: { id: true },
@@ -203,6 +209,7 @@ describe('worklets.table', () => {
       forged(['status', 'asc', 'deleted', 3]),
       forged(['primary', 'asc', ['Ana', 'x'], 3]),
       forged(['title', 'asc', 'a', 0]),
+      forged(['title', 'asc', 'a\u0000b', 3]),
     ];
     for (const cursor of bad) {
       const error = await caught(table({ sort: 'title', order: 'asc', cursor }));

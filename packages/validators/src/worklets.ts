@@ -55,7 +55,7 @@ export type SortOrder = (typeof sortOrders)[number];
  */
 export const workletTableInput = z.strictObject({
   ...pageInput,
-  cursor: z.string().max(2_000).nullish(),
+  cursor: z.string().max(8_000).nullish(),
   status: workletStatus.optional(),
   mentorId: id.optional(),
   search: searchText.optional(),

@@ -12,6 +12,7 @@
  * position; a cursor that does not decode, or belongs to another sort, is a BAD_REQUEST.
  */
 import { Prisma, type PrismaClient } from '@worklets/db';
+import { text } from '@worklets/validators/common';
 import type { WorkletSort, WorkletStatus, WorkletTableInput } from '@worklets/validators/worklets';
 import { workletStatus } from '@worklets/validators/worklets';
 import { z } from 'zod';
@@ -48,11 +49,11 @@ const sortColumns = {
 type ColumnSort = keyof typeof sortColumns;
 
 const cursorKeys = {
-  title: z.string().max(1_000),
+  title: text().max(5_000),
   status: workletStatus,
   mentors: z.number().int().min(0),
   updated: z.iso.datetime(),
-  primary: z.tuple([z.string().max(1_000), z.number().int().positive()]).nullable(),
+  primary: z.tuple([text().max(5_000), z.number().int().positive()]).nullable(),
 } satisfies Record<WorkletSort, z.ZodType>;
 
 const cursorShape = z.tuple([z.string(), z.enum(['asc', 'desc']), z.unknown(), z.number().int().positive()]);
@@ -94,7 +95,7 @@ function keyValue(sort: ColumnSort, key: unknown): Prisma.Sql {
   return Prisma.sql`${key}`;
 }
 
-/** Sorted by a column of worklets: the page from its (key, id) index, then the Primary's name. */
+/** Sorted by a column of worklets: the page from its (key, id) index, then each row's Primary's name. */
 function columnPageSql(input: TableInput & { sort: ColumnSort }, filters: Prisma.Sql, cursor: Cursor | null) {
   const column = Prisma.raw(sortColumns[input.sort]);
   const dir = Prisma.raw(input.order);
@@ -102,12 +103,14 @@ function columnPageSql(input: TableInput & { sort: ColumnSort }, filters: Prisma
   const after = cursor
     ? Prisma.sql`AND (w.${column}, w.id) ${cmp} (${keyValue(input.sort, cursor.key)}, ${cursor.id})`
     : Prisma.empty;
+  // The Primary's name by primary key for each row of the page (a join lets the planner merge
+  // with a scan of all users instead).
   return Prisma.sql`
     SELECT 0 AS part, p.id, p.title, p.version, p.updated_at, p.active_mentors, p.mentor_id,
-      p.status::text AS status, u.name AS primary_name FROM (
+      p.status::text AS status, (SELECT u.name FROM users u WHERE u.id = p.mentor_id) AS primary_name FROM (
       SELECT ${pageColumns}, w.status FROM worklets w WHERE ${filters} ${after}
       ORDER BY w.${column} ${dir}, w.id ${dir} LIMIT ${input.limit + 1}
-    ) p LEFT JOIN users u ON u.id = p.mentor_id
+    ) p
     ORDER BY p.${column} ${dir}, p.id ${dir}`;
 }
 
