@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToSearch, parseFilters, parseView } from './worklet-filters.ts';
+import { filtersToSearch, parseFilters, parseView, workletsExportUrl } from './worklet-filters.ts';
 
 describe('worklet filters in the URL', () => {
   it('round-trips every filter', () => {
@@ -35,5 +35,23 @@ describe('view and sort in the URL', () => {
   it('defaults to cards, most recently changed first, and ignores unknown values', () => {
     expect(parseView('?view=grid&sort=id&order=sideways')).toEqual({ view: 'cards', sort: 'updated', order: 'desc' });
     expect(filtersToSearch({ coverage: 'all' }, { view: 'cards', sort: 'updated', order: 'desc' })).toBe('');
+  });
+});
+
+describe('the CSV download of a view', () => {
+  it('carries the filters in the export\u2019s names and leaves defaults out', () => {
+    const url = new URL(
+      workletsExportUrl({ status: 'active', coverage: 'needs_primary', mentorId: 7, search: 'speech' }, 'assignments'),
+      'http://x',
+    );
+    expect(url.pathname).toBe('/api/export/worklets.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      rows: 'assignments',
+      status: 'active',
+      mentorId: '7',
+      search: 'speech',
+      coverage: 'needs_primary',
+    });
+    expect(workletsExportUrl({ coverage: 'all' }, 'worklets')).toBe('/api/export/worklets.csv?rows=worklets');
   });
 });

@@ -65,3 +65,13 @@ export function filtersToSearch(filters: WorkletFilters, view: WorkletView = def
   const text = params.toString();
   return text ? `?${text}` : '';
 }
+
+/** The CSV download of the worklets these filters show (the host's /api/export/worklets.csv). */
+export function workletsExportUrl(filters: WorkletFilters, rows: 'worklets' | 'assignments'): string {
+  const params = new URLSearchParams({ rows });
+  if (filters.status) params.set('status', filters.status);
+  if (filters.mentorId) params.set('mentorId', String(filters.mentorId));
+  if (filters.search) params.set('search', filters.search);
+  if (filters.coverage !== 'all') params.set('coverage', filters.coverage);
+  return `/api/export/worklets.csv?${params}`;
+}

@@ -3,6 +3,7 @@ import {
   Button,
   Group,
   Loader,
+  Menu,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -15,31 +16,32 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import type { SessionUser } from '@worklets/api';
 import { workletStatuses } from '@worklets/validators/worklets';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
+import { BulkActions } from './bulk/bulk-actions.tsx';
 import { MentorFilterSelect } from './mentor-filter-select.tsx';
-import type { WorkletSelection } from './table/selection.ts';
 import { WorkletsTable } from './table/worklets-table.tsx';
 import { WorkletCard } from './worklet-card.tsx';
-import { filtersToSearch, parseFilters, parseView, type WorkletFilters, type WorkletView } from './worklet-filters.ts';
+import {
+  filtersToSearch,
+  parseFilters,
+  parseView,
+  type WorkletFilters,
+  type WorkletView,
+  workletsExportUrl,
+} from './worklet-filters.ts';
 import { WorkletFormModal } from './worklet-form-modal.tsx';
 
 const pageSize = 30;
 
 /**
- * Worklets as cards or as a table (`?view=table`), with the same filters in the URL.
- * `bulkActions` is mounted in the table's selection toolbar (admins only).
+ * Worklets as cards or as a table (`?view=table`), with the same filters in the URL; admins
+ * act in bulk on the table's selection. Both views download as CSV with their filters.
  */
-export function WorkletsPage({
-  user,
-  bulkActions,
-}: {
-  user: SessionUser;
-  bulkActions?: (selection: WorkletSelection) => ReactNode;
-}) {
+export function WorkletsPage({ user }: { user: SessionUser }) {
   const search = useSearch();
   const [, navigate] = useLocation();
   const filters = parseFilters(search);
@@ -67,6 +69,7 @@ export function WorkletsPage({
               { value: 'table', label: 'Table' },
             ]}
           />
+          <DownloadMenu filters={filters} />
           {admin && <Button onClick={() => setCreating(true)}>New worklet</Button>}
         </Group>
       </Group>
@@ -79,13 +82,31 @@ export function WorkletsPage({
           sort={view}
           onSort={(sort) => go(filters, { ...view, ...sort })}
           selectable={admin}
-          actions={bulkActions}
+          actions={admin ? (selection) => <BulkActions selection={selection} /> : undefined}
         />
       ) : (
         <WorkletCards filters={filters} />
       )}
       {admin && creating && <WorkletFormModal onClose={() => setCreating(false)} />}
     </Stack>
+  );
+}
+
+function DownloadMenu({ filters }: { filters: WorkletFilters }) {
+  return (
+    <Menu position="bottom-end">
+      <Menu.Target>
+        <Button variant="default">Download CSV</Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item component="a" href={workletsExportUrl(filters, 'worklets')} download>
+          A row per worklet
+        </Menu.Item>
+        <Menu.Item component="a" href={workletsExportUrl(filters, 'assignments')} download>
+          A row per assignment
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }
 
