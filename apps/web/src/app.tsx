@@ -8,6 +8,7 @@ import { errorCode } from './lib/api-errors.ts';
 import { MentorPage } from './mentors/mentor-page.tsx';
 import { MentorsPage } from './mentors/mentors-page.tsx';
 import { MyWorkletsPage } from './mentors/my-worklets-page.tsx';
+import { OverviewPage } from './overview/overview-page.tsx';
 import { trpc } from './trpc.ts';
 import { UsersPage } from './users/users-page.tsx';
 import { WorkletDetailPage } from './worklets/worklet-detail-page.tsx';
@@ -40,6 +41,7 @@ export function App() {
         <Route path="/mentors/:id">
           {(params) => (admin ? <MentorPage id={Number(params.id)} /> : <NotPermittedPage />)}
         </Route>
+        <Route path="/overview">{admin ? <OverviewPage /> : <NotPermittedPage />}</Route>
         <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
         <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
         <Route>

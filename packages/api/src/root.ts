@@ -6,6 +6,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { assignmentsRouter } from './assignments/router.ts';
 import { historyRouter } from './history/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
+import { settingsRouter } from './settings/router.ts';
 import { createCallerFactory, publicProcedure, router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 import { workletsRouter } from './worklets/router.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   mentors: mentorsRouter,
   history: historyRouter,
   users: usersRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,11 +10,14 @@ type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
 /** A save refused because the worklet changed since it was loaded: what changed since, and by whom. */
 export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };
 
+/** A mentor a write would take over their capacity, with their open worklets after it. */
+export type OverCapacityMentor = { id: number; name: string; workload: number; capacity: number };
+
 type ErrorData = {
   code?: string;
   httpStatus?: number;
   zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
-  details?: { primaryMentor?: { id: number; name: string } } | null;
+  details?: { primaryMentor?: { id: number; name: string }; overCapacity?: OverCapacityMentor[] } | null;
   ref?: string | null;
   staleWrite?: StaleWrite | null;
 };
@@ -44,6 +47,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
 /** The mentor who is already Primary, when a request would have made a second one. */
 export function primaryConflict(error: unknown): { id: number; name: string } | null {
   return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.primaryMentor ?? null) : null;
+}
+
+/** The mentors an assignment would take over capacity: confirm, then send `allowOverCapacity`. */
+export function overCapacityConflict(error: unknown): OverCapacityMentor[] | null {
+  return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.overCapacity ?? null) : null;
 }
 
 /** The changes that made a save stale, when it was refused for that reason. */

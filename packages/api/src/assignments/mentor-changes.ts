@@ -39,8 +39,8 @@ export type LockedWorklet = {
 };
 
 export type MentorChange =
-  | { kind: 'assign'; mentor: MentorRef; role: MentorRole }
-  | { kind: 'reactivate'; assignment: CurrentAssignment; role: MentorRole }
+  | { kind: 'assign'; mentor: MentorRef; role: MentorRole; capacityOverride?: boolean }
+  | { kind: 'reactivate'; assignment: CurrentAssignment; role: MentorRole; capacityOverride?: boolean }
   | { kind: 'changeRole'; assignment: CurrentAssignment; role: MentorRole }
   | { kind: 'deactivate'; assignment: CurrentAssignment };
 
@@ -113,6 +113,7 @@ export async function applyMentorChanges(
           select: { id: true },
         });
         event(created.id, change.mentor, 'assigned', null, change.role);
+        if (change.capacityOverride) events.at(-1)!.capacityOverride = true; // rule 5, confirmed
         break;
       }
       case 'reactivate': {
@@ -122,6 +123,7 @@ export async function applyMentorChanges(
           data: { isActive: true, roleType: change.role, assignedAt: new Date(), assignedById: actor.id },
         });
         event(change.assignment.id, change.assignment.mentor, 'reactivated', null, change.role);
+        if (change.capacityOverride) events.at(-1)!.capacityOverride = true; // rule 5, confirmed
         break;
       }
       case 'changeRole': {
