@@ -68,8 +68,10 @@ function CapacityField({
         allowNegative={false}
         min={0}
         max={1000}
+        // Out of range is said in words (the schema's message), not silently clamped on blur.
+        clampBehavior="none"
         error={error ?? serverError}
-        w={220}
+        w={250}
       />
       <Button mt={description ? 44 : 25} onClick={save} loading={pending} disabled={!changed}>
         Save
@@ -88,7 +90,7 @@ export function DefaultCapacityControl() {
     <CapacityField
       key={settings.data.defaultMentorCapacity}
       label="Default capacity"
-      description="Open worklets per mentor, unless set on the mentor"
+      description="Open worklets per mentor without their own"
       initial={settings.data.defaultMentorCapacity}
       optional={false}
       pending={update.isPending}

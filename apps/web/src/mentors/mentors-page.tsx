@@ -26,6 +26,9 @@ import { OverCapacityBadge } from './workload.tsx';
 
 type MentorRow = RouterOutputs['mentors']['list']['items'][number];
 
+/** Numbers align right in the table, and left in the stacked cards at phone width (app.css). */
+const numeric = { base: 'left', sm: 'right' } as const;
+
 const sortOptions: { value: MentorSort; label: string }[] = [
   { value: 'name', label: 'Name' },
   { value: 'load', label: 'Load (most over capacity first)' },
@@ -106,11 +109,11 @@ function MentorsTable({ items }: { items: MentorRow[] }) {
         <Table.Tr>
           <Table.Th>Name</Table.Th>
           <Table.Th>Email</Table.Th>
-          <Table.Th ta="right">Primary</Table.Th>
-          <Table.Th ta="right">Secondary</Table.Th>
-          <Table.Th ta="right">Collaborator</Table.Th>
-          <Table.Th ta="right">Open worklets</Table.Th>
-          <Table.Th ta="right">Capacity</Table.Th>
+          <Table.Th ta={numeric}>Primary</Table.Th>
+          <Table.Th ta={numeric}>Secondary</Table.Th>
+          <Table.Th ta={numeric}>Collaborator</Table.Th>
+          <Table.Th ta={numeric}>Open worklets</Table.Th>
+          <Table.Th ta={numeric}>Capacity</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -130,19 +133,19 @@ function MentorsTable({ items }: { items: MentorRow[] }) {
               </Group>
             </Table.Td>
             <Table.Td data-label="Email">{m.email}</Table.Td>
-            <Table.Td data-label="Primary" ta="right">
+            <Table.Td data-label="Primary" ta={numeric}>
               {m.workload.Primary}
             </Table.Td>
-            <Table.Td data-label="Secondary" ta="right">
+            <Table.Td data-label="Secondary" ta={numeric}>
               {m.workload.Secondary}
             </Table.Td>
-            <Table.Td data-label="Collaborator" ta="right">
+            <Table.Td data-label="Collaborator" ta={numeric}>
               {m.workload.Collaborator}
             </Table.Td>
-            <Table.Td data-label="Open worklets" ta="right" fw={m.overCapacity ? 700 : undefined}>
+            <Table.Td data-label="Open worklets" ta={numeric} fw={m.overCapacity ? 700 : undefined}>
               {m.workload.total}
             </Table.Td>
-            <Table.Td data-label="Capacity" ta="right">
+            <Table.Td data-label="Capacity" ta={numeric}>
               {m.capacity}{' '}
               <Text span size="xs" c="dimmed">
                 {m.ownCapacity === null ? '(default)' : '(own)'}
