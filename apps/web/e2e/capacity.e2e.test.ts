@@ -145,7 +145,7 @@ describe('capacity', () => {
 
   it('the mentor page shows workload by role, edits the capacity and confirms an assign over capacity', async () => {
     const worklet = await newWorklet('Capacity e2e: assign from the mentor page');
-    const [wei] = (await admin.api.mentors.search.query({ query: 'Wei Schmidt' })) as [{ id: number }];
+    const wei = (await admin.api.mentors.search.query({ query: 'Wei Schmidt' }))[0]!;
     const { page, errors } = await adminPage();
     await page.goto(`${server.url}/mentors/${wei.id}`);
     const workload = page.getByRole('region', { name: 'Workload' });
