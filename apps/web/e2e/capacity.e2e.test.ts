@@ -1,6 +1,6 @@
 /**
  * Workload and capacity in a real browser, on the demo data (Omar Kapoor 11 of 8 and Wei
- * Schmidt 9 of 8 over capacity, Mai Costa 10 of her own 12): the overview's counts link to
+ * Schmidt 9 of 8 over capacity, Arjun Iyer 7 of his own 12): the overview's counts link to
  * lists that show exactly them, the Mentors page sorts by load and filters over capacity
  * from its URL, the picker says a mentor's load in words, and assigning over capacity asks
  * to confirm and says so in the history. axe at 1280 and 390 px; screenshots capacity-*.png.
@@ -101,8 +101,8 @@ describe('capacity', () => {
     const cells = await omar.getByRole('cell').allTextContents();
     expect(cells.slice(5)).toEqual(['11', '8 (default)']);
     expect(cells.slice(2, 5).reduce((n, c) => n + Number(c), 0)).toBe(11);
-    const mai = mentorRows(page).filter({ hasText: 'Mai Costa' });
-    expect((await mai.getByRole('cell').allTextContents()).slice(5)).toEqual(['10', '12 (own)']);
+    const arjun = mentorRows(page).filter({ hasText: 'Arjun Iyer' });
+    expect((await arjun.getByRole('cell').allTextContents()).slice(5)).toEqual(['7', '12 (own)']);
     await checkScreen(page, 'capacity-mentors-by-load');
 
     await page.getByRole('checkbox', { name: 'Over capacity only' }).check();

@@ -1,26 +1,25 @@
 /**
- * Demo data for workload and capacity (rule 5): the generated program leaves every mentor
- * well under the default capacity of 8, so the demo tops up its three busiest mentors:
+ * Demo data for workload and capacity (rule 5): the generated program leaves nearly every
+ * mentor under the default capacity of 8, so the demo tops up its busiest mentors:
  *   - one to 11 open worklets (over the default: "11 of 8 · over capacity"),
  *   - one to 9 (over by one),
- *   - one to 10 with a capacity of their own of 12 (busy, but within their capacity).
+ *   - one to 8 (full, not over),
+ * and gives the busiest mentor of the picker's first page (the first ten by name) a
+ * capacity of their own of 12: the dashboard's browser test assigns those mentors freely,
+ * so they stay within capacity, and one of them shows an own capacity.
  * Each extra assignment is a Secondary on an open worklet that has 1 to 3 mentors,
  * with its "assigned" event after the worklet's own history. Deterministic, and it draws
  * nothing from the generator's random stream, so the rest of the demo stays as it was.
- * Left alone: the sign-in mentor (the first mentor), and the first ten mentors by name, the
- * picker's first page, from which the dashboard's browser test assigns mentors freely.
+ * The sign-in mentor (the first mentor) is left alone.
  */
 import type { Program } from './program.ts';
 
 const open = new Set(['draft', 'active']);
 const hour = 3_600_000;
 
-/** [open worklets to reach, own capacity or null] for the busiest, second and third busiest mentor. */
-const targets: [number, number | null][] = [
-  [11, null],
-  [9, null],
-  [10, 12],
-];
+/** Open worklets to reach for the busiest, second and third busiest mentor. */
+const targets = [11, 9, 8];
+const firstPageOwnCapacity = 12;
 
 export function addCapacityShowcase(program: Program): void {
   const { users, worklets, assignments, events } = program;
@@ -31,17 +30,19 @@ export function addCapacityShowcase(program: Program): void {
   for (const a of assignments) if (isOpenActive(a)) load.set(a.mentorId, (load.get(a.mentorId) ?? 0) + 1);
   const mentors = users.filter((u) => u.role === 'mentor');
   const byName = mentors.filter((u) => u.isActive).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
-  const leftAlone = new Set([mentors[0]?.id, ...byName.slice(0, 10).map((u) => u.id)]);
-  const busiest = mentors
-    .filter((u) => u.isActive && !leftAlone.has(u.id))
-    .sort((a, b) => (load.get(b.id) ?? 0) - (load.get(a.id) ?? 0) || a.id - b.id);
+  const mostLoaded = (a: { id: number }, b: { id: number }) =>
+    (load.get(b.id) ?? 0) - (load.get(a.id) ?? 0) || a.id - b.id;
+  const firstPage = byName.slice(0, 10).filter((u) => u.id !== mentors[0]?.id);
+  const leftAlone = new Set([mentors[0]?.id, ...firstPage.map((u) => u.id)]);
+  const busiest = mentors.filter((u) => u.isActive && !leftAlone.has(u.id)).sort(mostLoaded);
+  const ownCapacity = [...firstPage].sort(mostLoaded)[0];
+  if (ownCapacity) ownCapacity.capacity = firstPageOwnCapacity;
   const actor = users.find((u) => u.role === 'admin')!;
   const rowsOf = (workletId: number) => assignments.filter((a) => a.workletId === workletId);
 
-  targets.forEach(([target, capacity], i) => {
+  targets.forEach((target, i) => {
     const mentor = busiest[i];
     if (!mentor) return;
-    if (capacity !== null) mentor.capacity = capacity;
     for (const worklet of worklets) {
       if ((load.get(mentor.id) ?? 0) >= target) break;
       const rows = rowsOf(worklet.id);
