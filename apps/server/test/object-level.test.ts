@@ -101,7 +101,8 @@ describe("a mentor and another mentor's objects", () => {
       for (const item of page.items) expect(item.mentors.some((m) => m.mentorId === mentor.id)).toBe(true);
     }
     // The coverage badges count only their worklets too (both have a Primary).
-    expect(await api.worklets.coverage()).toEqual({ needsPrimary: 0, noMentors: 0 });
+    // (Mentors over capacity is for admins only: null.)
+    expect(await api.worklets.coverage()).toEqual({ needsPrimary: 0, noMentors: 0, mentorsOverCapacity: null });
     expect((await w.callerFor(admin).worklets.coverage()).noMentors).toBeGreaterThan(0);
   });
 
@@ -130,6 +131,8 @@ describe("a mentor and another mentor's objects", () => {
       },
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
+      'mentors.setCapacity': { mentorId: mentor.id, capacity: 100 },
+      'settings.update': { defaultMentorCapacity: 100 },
     };
     const mutations = [...procedures()]
       .filter(([, type]) => type === 'mutation')

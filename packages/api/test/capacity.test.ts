@@ -60,7 +60,7 @@ describe('assigning over capacity', () => {
       f,
       () => api().assignments.assign({ workletId: w.id, mentorId: m.id }),
       'CONFLICT',
-      /Omar Kapoor would have 3 worklets, over their capacity of 2/,
+      /Omar Kapoor would have 3 open worklets, over their capacity of 2/,
     );
     expect(overCapacityDetails(error)).toEqual([{ id: m.id, name: 'Omar Kapoor', workload: 3, capacity: 2 }]);
   });

@@ -119,6 +119,6 @@ export function capacityViolation(mentor: CapacityFacts, joining: number): RuleV
   if (joining <= 0 || after <= mentor.capacity) return null;
   return {
     rule: 'over_capacity',
-    message: `${mentor.name} would have ${after} worklets, over their capacity of ${mentor.capacity}: confirm to assign anyway.`,
+    message: `${mentor.name} would have ${after} open worklets, over their capacity of ${mentor.capacity}: confirm to assign anyway.`,
   };
 }
