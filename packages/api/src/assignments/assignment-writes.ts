@@ -102,7 +102,7 @@ async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<n
   const byId = new Map(users.map((u) => [u.id, u]));
   for (const id of mentorIds) enforceRule(mentorViolation(byId.get(id), id));
   // A statement of its own, after the lock: its snapshot sees every write that held it before.
-  const loads = await readMentorWorkloads(tx, Prisma.sql`m.id = ANY(${mentorIds}::int[])`);
+  const loads = await readMentorWorkloads(tx, 'few', Prisma.sql`m.id = ANY(${mentorIds}::int[])`);
   return new Map(
     loads.map((m) => [m.id, { id: m.id, name: m.name, email: m.email, capacity: m.capacity, openWorklets: m.total }]),
   );

@@ -19,7 +19,7 @@ type Input = Omit<ListMentorsInput, 'limit' | 'sort'> & { limit: number; sort: '
 
 async function afterCursor(db: PrismaClient, input: Input): Promise<Prisma.Sql> {
   if (!input.cursor) return Prisma.sql`true`;
-  const [after] = await readMentorWorkloads(db, Prisma.sql`m.id = ${input.cursor}`);
+  const [after] = await readMentorWorkloads(db, 'few', Prisma.sql`m.id = ${input.cursor}`);
   if (!after) throw badRequest('This list changed: start again from the first page.');
   const byName = Prisma.sql`(m.name, m.id) > (${after.name}, ${after.id})`;
   if (input.sort === 'name') return byName;
@@ -36,6 +36,6 @@ export async function listMentors(db: PrismaClient, input: Input) {
     ' AND ',
   );
   const order = input.sort === 'load' ? Prisma.sql`m.excess DESC, m.name, m.id` : Prisma.sql`m.name, m.id`;
-  const rows = await readMentorWorkloads(db, where, Prisma.sql`ORDER BY ${order} LIMIT ${input.limit + 1}`);
+  const rows = await readMentorWorkloads(db, 'all', where, Prisma.sql`ORDER BY ${order} LIMIT ${input.limit + 1}`);
   return toPage(rows, input.limit, toMentorWorkload);
 }

@@ -8,7 +8,7 @@ import { listMentors } from './list-mentors.ts';
 import { readMentorWorkloads, toMentorWorkload } from './mentor-workload.ts';
 
 async function mentorById(db: Parameters<typeof readMentorWorkloads>[0], mentorId: number) {
-  const [row] = await readMentorWorkloads(db, Prisma.sql`m.id = ${mentorId}`);
+  const [row] = await readMentorWorkloads(db, 'few', Prisma.sql`m.id = ${mentorId}`);
   if (!row) throw notFound('Mentor');
   return { ...toMentorWorkload(row), createdAt: row.createdAt };
 }
@@ -21,6 +21,7 @@ export const mentorsRouter = router({
   search: adminProcedure.input(searchMentorsInput).query(async ({ ctx, input }) => {
     const rows = await readMentorWorkloads(
       ctx.db,
+      'few',
       Prisma.sql`m."isActive" AND ${nameOrEmailContainsSql(input.query, 'm')}`,
       Prisma.sql`ORDER BY m.name, m.id LIMIT ${input.limit}`,
     );
