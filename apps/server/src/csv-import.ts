@@ -83,7 +83,12 @@ export function mountCsvImport(app: FastifyInstance, deps: Deps) {
         const lines = parseImportFile(request.body);
         return query.data.step === 'preview'
           ? await previewImport(deps.prisma, lines)
-          : await applyImport(deps.prisma, lines, query.data.digest, user);
+          : await applyImport(
+              deps.prisma,
+              lines,
+              { digest: query.data.digest, allowOverCapacity: query.data.allowOverCapacity === 'yes' },
+              user,
+            );
       } catch (error) {
         if (error instanceof FileError) return deps.refuse(request, reply, 400, error.message);
         if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {

@@ -107,6 +107,14 @@ const table: Record<string, Row> = {
   'mentors.search': { type: 'query', input: () => ({ query: 'mentor' }), expect: adminOnly },
   'mentors.list': { type: 'query', input: () => ({ limit: 5 }), expect: adminOnly },
   'mentors.byId': { type: 'query', input: (i) => ({ mentorId: i.otherMentor }), expect: adminOnly },
+  'mentors.setCapacity': {
+    type: 'mutation',
+    input: (i) => ({ mentorId: i.otherMentor, capacity: 12 }),
+    expect: adminOnly,
+  },
+
+  'settings.get': { type: 'query', input: () => undefined, expect: adminOnly },
+  'settings.update': { type: 'mutation', input: () => ({ defaultMentorCapacity: 8 }), expect: adminOnly },
 
   'history.forWorklet': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: staff },
   'history.forMentor': { type: 'query', input: (i) => ({ mentorId: i.mentor }), expect: staff },

@@ -103,7 +103,8 @@ describe("a mentor and another mentor's objects", () => {
       for (const item of page.items) expect(item.mentors.some((m) => m.mentorId === mentor.id)).toBe(true);
     }
     // The coverage badges count only their worklets too (both have a Primary).
-    expect(await api.worklets.coverage()).toEqual({ needsPrimary: 0, noMentors: 0 });
+    // (Mentors over capacity is for admins only: null.)
+    expect(await api.worklets.coverage()).toEqual({ needsPrimary: 0, noMentors: 0, mentorsOverCapacity: null });
     expect((await w.callerFor(admin).worklets.coverage()).noMentors).toBeGreaterThan(0);
   });
 
@@ -136,6 +137,8 @@ describe("a mentor and another mentor's objects", () => {
       'batches.bulk': { target: { ids: [wk.theirs.id] }, action: { kind: 'setStatus', status: 'archived' } },
       'apiTokens.create': { name: 'Sneaky service', scope: 'read_write', expiresInDays: 365 },
       'apiTokens.revoke': { id: 1 },
+      'mentors.setCapacity': { mentorId: mentor.id, capacity: 100 },
+      'settings.update': { defaultMentorCapacity: 100 },
     };
     const mutations = [...procedures()]
       .filter(([, type]) => type === 'mutation')

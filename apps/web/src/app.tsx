@@ -9,6 +9,7 @@ import { errorCode } from './lib/api-errors.ts';
 import { MentorPage } from './mentors/mentor-page.tsx';
 import { MentorsPage } from './mentors/mentors-page.tsx';
 import { MyWorkletsPage } from './mentors/my-worklets-page.tsx';
+import { OverviewPage } from './overview/overview-page.tsx';
 import { ApiTokensPage } from './tokens/api-tokens-page.tsx';
 import { trpc } from './trpc.ts';
 import { UsersPage } from './users/users-page.tsx';
@@ -42,6 +43,7 @@ export function App() {
         <Route path="/mentors/:id">
           {(params) => (admin ? <MentorPage id={Number(params.id)} /> : <NotPermittedPage />)}
         </Route>
+        <Route path="/overview">{admin ? <OverviewPage /> : <NotPermittedPage />}</Route>
         <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
         <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
         <Route path="/import">{admin ? <ImportPage /> : <NotPermittedPage />}</Route>

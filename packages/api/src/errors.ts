@@ -13,6 +13,11 @@ import type { HistoryEntry } from './history/history-entry.ts';
 export type ErrorDetails = {
   /** The mentor who is Primary already, when a request would add a second one. */
   primaryMentor?: { id: number; name: string };
+  /**
+   * The mentors a write would take over their capacity (rule 5), with their open worklets
+   * after the write: the UI asks the coordinator to confirm, then sends `allowOverCapacity`.
+   */
+  overCapacity?: { id: number; name: string; workload: number; capacity: number }[];
   /** A write based on an old version of the worklet: see stale-write.ts for the contract. */
   staleWrite?: StaleWrite;
   /** An undo refused: each worklet that cannot be reverted, and why (batches/undo-batch.ts). */

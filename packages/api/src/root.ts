@@ -8,6 +8,7 @@ import { assignmentsRouter } from './assignments/router.ts';
 import { batchesRouter } from './batches/router.ts';
 import { historyRouter } from './history/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
+import { settingsRouter } from './settings/router.ts';
 import { createCallerFactory, publicProcedure, router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
 import { workletsRouter } from './worklets/router.ts';
@@ -24,6 +25,7 @@ export const appRouter = router({
   users: usersRouter,
   batches: batchesRouter,
   apiTokens: apiTokensRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -252,6 +252,8 @@ describe('worklets.coverage', () => {
     return {
       needsPrimary: open.filter((w) => !w.mentors.some((m) => m.role === 'Primary')).length,
       noMentors: open.filter((w) => w.mentors.length === 0).length,
+      // Admins only; its own tests are in capacity.test.ts.
+      mentorsOverCapacity: viewer.role === 'admin' ? (await api().worklets.coverage()).mentorsOverCapacity : null,
     };
   }
 
@@ -261,11 +263,13 @@ describe('worklets.coverage', () => {
     const [a, b] = [await f.user('mentor'), await f.user('mentor')];
     const w = await f.worklet({ status: 'draft' });
     expect(await api().worklets.coverage()).toEqual({
+      ...start,
       needsPrimary: start.needsPrimary + 1,
       noMentors: start.noMentors + 1,
     });
     await api().assignments.assign({ workletId: w.id, mentorId: a.id, role: 'Secondary' });
     expect(await api().worklets.coverage()).toEqual({
+      ...start,
       needsPrimary: start.needsPrimary + 1,
       noMentors: start.noMentors,
     });
@@ -277,6 +281,7 @@ describe('worklets.coverage', () => {
     expect(await api().worklets.coverage()).toEqual(start);
     await api().worklets.update({ id: done.id, expectedVersion: await f.version(done.id), status: 'active' });
     expect(await api().worklets.coverage()).toEqual({
+      ...start,
       needsPrimary: start.needsPrimary + 1,
       noMentors: start.noMentors + 1,
     });
@@ -288,7 +293,7 @@ describe('worklets.coverage', () => {
     const [w1, w2] = [await f.worklet(), await f.worklet({ status: 'draft' })];
     await api().assignments.assign({ workletId: w1.id, mentorId: m.id, role: 'Secondary' });
     await api().assignments.assign({ workletId: w2.id, mentorId: m.id });
-    expect(await api(m).worklets.coverage()).toEqual({ needsPrimary: 1, noMentors: 0 });
+    expect(await api(m).worklets.coverage()).toEqual({ needsPrimary: 1, noMentors: 0, mentorsOverCapacity: null });
     expect(await api(student).worklets.coverage()).toEqual(await oracleCoverage(student));
     expect((await caught(api(null).worklets.coverage())).code).toBe('UNAUTHORIZED');
   });
@@ -524,43 +529,61 @@ describe('mentors', () => {
     await api().assignments.assign({ workletId: w3.id, mentorId: zed[2]!.id });
   });
 
+  /** The mentors as the API should list them: open workload by role (draft or active worklets), capacity. */
   async function oracleMentors(where: string, params: unknown[] = []) {
     const result = await f.db.pool.query<{
       id: number;
       name: string;
       email: string;
       isActive: boolean;
-      activeWorklets: number;
+      roles: string[];
+      own: number | null;
+      fallback: number;
     }>(
-      `SELECT u.id, u.name, u.email, u.is_active AS "isActive",
-              (SELECT count(*)::int FROM mentor_worklet_assignments a WHERE a.mentor_id = u.id AND a.is_active) AS "activeWorklets"
+      `SELECT u.id, u.name, u.email, u.is_active AS "isActive", u.capacity AS own,
+              (SELECT default_mentor_capacity FROM program_settings) AS fallback,
+              ARRAY(SELECT a.role_type::text FROM mentor_worklet_assignments a JOIN worklets w ON w.id = a.worklet_id
+                    WHERE a.mentor_id = u.id AND a.is_active AND w.status IN ('draft', 'active')) AS roles
        FROM users u WHERE u.role = 'mentor' AND ${where} ORDER BY u.name, u.id`,
       params,
     );
-    return result.rows;
+    return result.rows.map(({ roles, own, fallback, ...m }) => {
+      const count = (role: string) => roles.filter((r) => r === role).length;
+      const capacity = own ?? fallback;
+      return {
+        ...m,
+        workload: {
+          Primary: count('Primary'),
+          Secondary: count('Secondary'),
+          Collaborator: count('Collaborator'),
+          total: roles.length,
+        },
+        capacity,
+        ownCapacity: own,
+        overCapacity: roles.length > capacity,
+      };
+    });
   }
 
   it('search: active mentors only, by name or email, case-insensitive, limited', async () => {
     const found = await api().mentors.search({ query: 'zed' });
-    expect(found).toEqual(
-      (await oracleMentors(`u.is_active AND (u.name ILIKE '%zed%' OR u.email ILIKE '%zed%')`)).map(
-        ({ id, name, email }) => ({ id, name, email }),
-      ),
-    );
+    expect(found).toEqual(await oracleMentors(`u.is_active AND (u.name ILIKE '%zed%' OR u.email ILIKE '%zed%')`));
     expect(found.map((m) => m.name)).not.toContain('Zed Gone');
     expect(found.map((m) => m.name)).not.toContain('Zed Student');
     expect(found.map((m) => m.name)).not.toContain('Zed Admin');
     expect(found).toHaveLength(7);
-    expect(await api().mentors.search({ query: 'ZED BROOK', limit: 2 })).toEqual(
-      [zed[1], zed[2]].map((m) => ({ id: m!.id, name: m!.name, email: m!.email })),
-    );
-    expect(await api().mentors.search({ query: zed[4]!.email.toUpperCase() })).toEqual([
+    expect(
+      (await api().mentors.search({ query: 'ZED BROOK', limit: 2 })).map(({ id, name, email }) => ({
+        id,
+        name,
+        email,
+      })),
+    ).toEqual([zed[1], zed[2]].map((m) => ({ id: m!.id, name: m!.name, email: m!.email })));
+    expect(await api().mentors.search({ query: zed[4]!.email.toUpperCase() })).toMatchObject([
       { id: zed[4]!.id, name: 'zed cole', email: zed[4]!.email },
     ]);
     const everyone = await api().mentors.search({ limit: 50 });
-    expect(everyone).toEqual(
-      (await oracleMentors('u.is_active')).slice(0, 50).map(({ id, name, email }) => ({ id, name, email })),
-    );
+    expect(everyone).toEqual((await oracleMentors('u.is_active')).slice(0, 50));
     expect((await api().mentors.search({})).length).toBeLessThanOrEqual(10);
     for (const input of [{ limit: 0 }, { limit: 51 }, { query: 'x'.repeat(101) }, { role: 'mentor' }]) {
       expect((await caught(api().mentors.search(untyped<RouterInputs['mentors']['search']>(input)))).code).toBe(
@@ -587,9 +610,17 @@ describe('mentors', () => {
     }
     const zedOnly = await api().mentors.list({ search: 'zed', limit: 100 });
     expect(zedOnly.items).toEqual(await oracleMentors(`(u.name ILIKE '%zed%' OR u.email ILIKE '%zed%')`));
-    expect(zedOnly.items.find((m) => m.id === zed[0]!.id)?.activeWorklets).toBe(2);
-    expect(zedOnly.items.find((m) => m.id === zed[2]!.id)?.activeWorklets).toBe(1);
-    expect(zedOnly.items.find((m) => m.name === 'Zed Gone')).toMatchObject({ isActive: false, activeWorklets: 0 });
+    expect(zedOnly.items.find((m) => m.id === zed[0]!.id)?.workload).toEqual({
+      Primary: 1,
+      Secondary: 0,
+      Collaborator: 1,
+      total: 2,
+    });
+    expect(zedOnly.items.find((m) => m.id === zed[2]!.id)?.workload.total).toBe(1);
+    expect(zedOnly.items.find((m) => m.name === 'Zed Gone')).toMatchObject({
+      isActive: false,
+      workload: { total: 0 },
+    });
     expect(zedOnly.items.some((m) => m.name === 'Zed Student' || m.name === 'Zed Admin')).toBe(false);
     // Paging through the search, two at a time, through the three "Zed Brook".
     const brooks: number[] = [];
@@ -603,16 +634,19 @@ describe('mentors', () => {
     expect(await caught(api(student).mentors.list({}))).toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('byId: a mentor with their active worklet count; NOT_FOUND for non-mentors and unknown ids', async () => {
+  it('byId: a mentor with their workload and capacity; NOT_FOUND for non-mentors and unknown ids', async () => {
     expect(await api().mentors.byId({ mentorId: zed[0]!.id })).toEqual({
       id: zed[0]!.id,
       name: 'Zed Ames',
       email: zed[0]!.email,
       isActive: true,
       createdAt: expect.any(Date),
-      activeWorklets: 2,
+      workload: { Primary: 1, Secondary: 0, Collaborator: 1, total: 2 },
+      capacity: 8,
+      ownCapacity: null,
+      overCapacity: false,
     });
-    expect((await api().mentors.byId({ mentorId: zed[6]!.id })).activeWorklets).toBe(0);
+    expect((await api().mentors.byId({ mentorId: zed[6]!.id })).workload.total).toBe(0);
     expect((await caught(api().mentors.byId({ mentorId: student.id }))).code).toBe('NOT_FOUND');
     expect((await caught(api().mentors.byId({ mentorId: admin.id }))).code).toBe('NOT_FOUND');
     expect((await caught(api().mentors.byId({ mentorId: 2_000_000_000 }))).code).toBe('NOT_FOUND');

@@ -119,6 +119,28 @@ describe('demo program', () => {
       ).toEqual([]);
     });
 
+    it('shows capacity: two mentors over the default of 8, one full, one with a capacity of their own', async () => {
+      const loads = await rows<{ name: string; total: number; capacity: number | null }>(`
+        SELECT u.name, u.capacity, count(w.id)::int AS total
+        FROM users u
+        JOIN mentor_worklet_assignments a ON a.mentor_id = u.id AND a.is_active
+        JOIN worklets w ON w.id = a.worklet_id AND w.status IN ('draft', 'active')
+        WHERE u.role = 'mentor'
+        GROUP BY u.id HAVING count(w.id) >= 8 OR u.capacity IS NOT NULL
+        ORDER BY total DESC`);
+      expect(loads).toEqual([
+        { name: 'Omar Kapoor', capacity: null, total: 11 },
+        { name: 'Wei Schmidt', capacity: null, total: 9 },
+        { name: 'Mai Costa', capacity: null, total: 8 },
+        { name: 'Arjun Iyer', capacity: 12, total: 7 },
+      ]);
+      // The extra assignments keep the history whole: versions still count the events.
+      expect(
+        await rows(`SELECT w.id FROM worklets w
+                    WHERE w.version <> 1 + (SELECT count(*) FROM assignment_events e WHERE e.worklet_id = w.id)`),
+      ).toEqual([]);
+    });
+
     it('moves the id sequences past the loaded rows', async () => {
       const user = await db.pool.query<{ id: number }>(
         `INSERT INTO users (email, name) VALUES ('after.seed@example.test', 'After Seed') RETURNING id`,

@@ -10,9 +10,17 @@ export type MentorRole = z.infer<typeof mentorRole>;
 export const maxMentorsPerWorklet = 20;
 
 /**
+ * Rule 5's explicit override: without it, a write that takes a mentor over their capacity is
+ * refused (CONFLICT with `data.details.overCapacity`); with it, the write goes through and its
+ * events record `capacityOverride`.
+ */
+const allowOverCapacity = z.boolean().default(false);
+
+/**
  * Assign a mentor to a worklet (the design's POST /{worklet_id}/assign-mentor).
  * `role` defaults to Primary when the worklet has no active Primary, else Secondary.
  * `replacePrimary` lets a new Primary demote the current one to Secondary.
+ * `allowOverCapacity` confirms an assignment over the mentor's capacity.
  * Who assigns comes from the signed-in user, never from the input.
  */
 export const assignMentorInput = z.strictObject({
@@ -20,6 +28,7 @@ export const assignMentorInput = z.strictObject({
   mentorId: id,
   role: mentorRole.optional(),
   replacePrimary: z.boolean().default(false),
+  allowOverCapacity,
 });
 export type AssignMentorInput = z.input<typeof assignMentorInput>;
 
@@ -34,6 +43,7 @@ export const setWorkletMentorsInput = z
     mentors: z
       .array(z.strictObject({ mentorId: id, role: mentorRole }))
       .max(maxMentorsPerWorklet, `A worklet can have at most ${maxMentorsPerWorklet} mentors`),
+    allowOverCapacity,
   })
   .superRefine((value, ctx) => {
     const seen = new Set<number>();
@@ -61,6 +71,7 @@ export const reactivateAssignmentInput = z.strictObject({
   assignmentId: id,
   role: mentorRole.optional(),
   replacePrimary: z.boolean().default(false),
+  allowOverCapacity,
 });
 export type ReactivateAssignmentInput = z.input<typeof reactivateAssignmentInput>;
 

@@ -54,4 +54,6 @@ export const importRequest = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'Not a preview digest')
     .optional(),
+  /** Rule 5: apply the lines that take mentors over capacity (the preview marks them). */
+  allowOverCapacity: z.literal('yes').optional(),
 });

@@ -10,11 +10,12 @@ describe('shared zod schemas', () => {
     expect(result.error?.issues[0]?.code).toBe('unrecognized_keys');
   });
 
-  it('default replacePrimary to false and leave the role to the server', () => {
+  it('default replacePrimary and allowOverCapacity to false and leave the role to the server', () => {
     expect(assignMentorInput.parse({ workletId: 1, mentorId: 2 })).toEqual({
       workletId: 1,
       mentorId: 2,
       replacePrimary: false,
+      allowOverCapacity: false,
     });
   });
 

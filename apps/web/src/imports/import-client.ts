@@ -24,4 +24,5 @@ async function send(file: File, query: string): Promise<ImportResult> {
 }
 
 export const previewFile = (file: File) => send(file, 'step=preview');
-export const applyFile = (file: File, digest: string) => send(file, `step=apply&digest=${digest}`);
+export const applyFile = (file: File, digest: string, allowOverCapacity: boolean) =>
+  send(file, `step=apply&digest=${digest}${allowOverCapacity ? '&allowOverCapacity=yes' : ''}`);

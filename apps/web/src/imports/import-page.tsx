@@ -2,7 +2,7 @@
  * Import assignments from a CSV file: choose the file, preview what each line would do
  * (errors with their reasons), then apply exactly that in one save, which Undo reverts.
  */
-import { Alert, Badge, Button, Code, FileInput, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Code, FileInput, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { maxImportRows } from '@worklets/validators/imports';
 import { useRef, useState } from 'react';
 import { UndoButton } from '../lib/undo-toast.tsx';
@@ -94,7 +94,7 @@ export function ImportPage() {
             pending={pending}
             onApply={() =>
               run(async () => {
-                setApplied(await applyFile(file!, preview.digest));
+                setApplied(await applyFile(file!, preview.digest, preview.overCapacity > 0));
                 await Promise.all([
                   utils.worklets.invalidate(),
                   utils.mentors.invalidate(),
@@ -133,10 +133,13 @@ function Preview({
   onApply: () => void;
 }) {
   const changes = result.totals.add + result.totals.role_change + result.totals.deactivate;
+  const [confirmed, setConfirmed] = useState(false);
+  const needsConfirm = result.overCapacity > 0;
   // Errors first, then changes; unchanged lines are only counted.
   const lines = [
     ...result.lines.filter((l) => l.action === 'error'),
-    ...result.lines.filter((l) => l.action !== 'error' && l.action !== 'unchanged'),
+    ...result.lines.filter((l) => l.overCapacity),
+    ...result.lines.filter((l) => l.action !== 'error' && l.action !== 'unchanged' && !l.overCapacity),
   ];
   return (
     <Stack>
@@ -156,11 +159,20 @@ function Preview({
           Every line matches the current assignments.
         </Alert>
       ) : (
-        <Group>
-          <Button onClick={onApply} loading={pending}>
-            Apply {changes} change{changes === 1 ? '' : 's'}
-          </Button>
-        </Group>
+        <Stack gap="xs">
+          {needsConfirm && (
+            <Checkbox
+              label={`Assign over capacity: ${result.overCapacity} line${result.overCapacity === 1 ? '' : 's'} take mentors past their capacity (marked below)`}
+              checked={confirmed}
+              onChange={(e) => setConfirmed(e.currentTarget.checked)}
+            />
+          )}
+          <Group>
+            <Button onClick={onApply} loading={pending} disabled={needsConfirm && !confirmed}>
+              Apply {changes} change{changes === 1 ? '' : 's'}
+            </Button>
+          </Group>
+        </Stack>
       )}
       {lines.length > 0 && <LinesTable lines={lines.slice(0, shownLines)} />}
       {lines.length > shownLines && <Text size="sm">…and {lines.length - shownLines} more lines.</Text>}
@@ -191,6 +203,11 @@ function LinesTable({ lines }: { lines: ImportResult['lines'] }) {
               <Badge color={actionColor[l.action]} variant="light">
                 {actionLabel[l.action]}
               </Badge>{' '}
+              {l.overCapacity && (
+                <Badge color="orange" variant="light">
+                  Over capacity
+                </Badge>
+              )}{' '}
               {l.message}
             </Table.Td>
           </Table.Tr>

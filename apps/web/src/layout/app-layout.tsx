@@ -11,6 +11,7 @@ type NavItem = { href: string; label: string };
 function navItems(user: SessionUser): NavItem[] {
   if (user.role === 'admin') {
     return [
+      { href: '/overview', label: 'Overview' },
       { href: '/worklets', label: 'Worklets' },
       { href: '/mentors', label: 'Mentors' },
       { href: '/users', label: 'Users' },

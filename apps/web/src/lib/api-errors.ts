@@ -13,6 +13,9 @@ export type UndoBlocker = { workletId: number; title: string; reason: string };
 /** A save refused because the worklet changed since it was loaded: what changed since, and by whom. */
 export type StaleWrite = { currentVersion: number; changes: HistoryEntry[] };
 
+/** A mentor a write would take over their capacity, with their open worklets after it. */
+export type OverCapacityMentor = { id: number; name: string; workload: number; capacity: number };
+
 type ErrorData = {
   code?: string;
   httpStatus?: number;
@@ -20,6 +23,7 @@ type ErrorData = {
   details?: {
     primaryMentor?: { id: number; name: string };
     cannotUndo?: UndoBlocker[];
+    overCapacity?: OverCapacityMentor[];
   } | null;
   ref?: string | null;
   staleWrite?: StaleWrite | null;
@@ -55,6 +59,11 @@ export function primaryConflict(error: unknown): { id: number; name: string } | 
 /** What an undo refused to revert, and why (empty when it was refused for another reason). */
 export function undoBlockers(error: unknown): UndoBlocker[] {
   return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.cannotUndo ?? []) : [];
+}
+
+/** The mentors an assignment would take over capacity: confirm, then send `allowOverCapacity`. */
+export function overCapacityConflict(error: unknown): OverCapacityMentor[] | null {
+  return errorCode(error) === 'CONFLICT' ? (data(error)?.details?.overCapacity ?? null) : null;
 }
 
 /** The changes that made a save stale, when it was refused for that reason. */

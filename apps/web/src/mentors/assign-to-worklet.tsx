@@ -2,14 +2,16 @@ import { Alert, Button, Group, Select, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { useState } from 'react';
-import { errorMessage, primaryConflict } from '../lib/api-errors.ts';
+import { errorMessage, overCapacityConflict, primaryConflict } from '../lib/api-errors.ts';
 import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
+import { OverCapacityConfirm } from './workload.tsx';
 
 /**
  * Assign this mentor to a worklet with a role (assignments.assign). When the worklet has a
  * Primary already, the API answers CONFLICT naming them, and the coordinator can choose to
- * replace them (the current Primary becomes Secondary).
+ * replace them (the current Primary becomes Secondary). Over the mentor's capacity, it
+ * answers CONFLICT with their numbers, and the coordinator can confirm to assign anyway.
  */
 export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string } }) {
   const utils = trpc.useUtils();
@@ -22,17 +24,26 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
     { placeholderData: (previous) => previous },
   );
   const assign = trpc.assignments.assign.useMutation();
-  const conflict = primaryConflict(assign.error);
+  // What the coordinator has confirmed for this choice of worklet and role, kept for the
+  // next try (confirming capacity, then replacing the Primary, is two answers to one assign).
+  const [confirmed, setConfirmed] = useState({ replacePrimary: false, allowOverCapacity: false });
   const chosen = options.data?.items.find((w) => String(w.id) === workletId);
 
-  async function submit(replacePrimary: boolean) {
+  function restart() {
+    assign.reset();
+    setConfirmed({ replacePrimary: false, allowOverCapacity: false });
+  }
+
+  async function submit(answer: Partial<typeof confirmed> = {}) {
     if (!workletId) return;
+    const now = { ...confirmed, ...answer };
+    setConfirmed(now);
     try {
       const result = await assign.mutateAsync({
         workletId: Number(workletId),
         mentorId: mentor.id,
         role: role ?? undefined,
-        replacePrimary,
+        ...now,
       });
       const given = result.mentors.find((m) => m.mentorId === mentor.id)?.role;
       await Promise.all([
@@ -46,7 +57,7 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
         message: `${mentor.name} is now ${given} on “${chosen?.title ?? 'the worklet'}”.`,
         batchId: result.batchId,
       });
-      assign.reset();
+      restart();
       setWorkletId(null);
     } catch {
       // Shown below.
@@ -69,7 +80,7 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
           value={workletId}
           onChange={(v) => {
             setWorkletId(v);
-            assign.reset();
+            restart();
           }}
           nothingFoundMessage={options.isFetching ? 'Searching…' : 'No worklet found'}
           w={{ base: '100%', sm: 320 }}
@@ -82,30 +93,67 @@ export function AssignToWorklet({ mentor }: { mentor: { id: number; name: string
           value={role}
           onChange={(v) => {
             setRole(v as MentorRole | null);
-            assign.reset();
+            restart();
           }}
           w={{ base: '100%', sm: 230 }}
         />
-        <Button onClick={() => submit(false)} disabled={!workletId} loading={assign.isPending}>
+        <Button onClick={() => submit()} disabled={!workletId} loading={assign.isPending}>
           Assign
         </Button>
       </Group>
-      {conflict ? (
-        <Alert color="orange" role="alert" title={`${conflict.name} is already the Primary mentor`}>
-          <Stack gap="xs" align="flex-start">
-            {errorMessage(assign.error)}
-            <Button size="xs" color="orange" onClick={() => submit(true)} loading={assign.isPending}>
-              Make {mentor.name} Primary; {conflict.name} becomes Secondary
-            </Button>
-          </Stack>
-        </Alert>
-      ) : (
-        assign.error && (
-          <Alert color="red" role="alert" title="Not assigned">
-            {errorMessage(assign.error)}
-          </Alert>
-        )
-      )}
+      <AssignOutcome
+        mentorName={mentor.name}
+        error={assign.error}
+        pending={assign.isPending}
+        onAnswer={submit}
+        onCancel={restart}
+      />
     </Stack>
+  );
+}
+
+/** A refused assign: replace the Primary, confirm over capacity, or just the reason. */
+function AssignOutcome({
+  mentorName,
+  error,
+  pending,
+  onAnswer,
+  onCancel,
+}: {
+  mentorName: string;
+  error: unknown;
+  pending: boolean;
+  onAnswer: (answer: { replacePrimary?: boolean; allowOverCapacity?: boolean }) => void;
+  onCancel: () => void;
+}) {
+  const conflict = primaryConflict(error);
+  const overCapacity = overCapacityConflict(error);
+  if (conflict) {
+    return (
+      <Alert color="orange" role="alert" title={`${conflict.name} is already the Primary mentor`}>
+        <Stack gap="xs" align="flex-start">
+          {errorMessage(error)}
+          <Button size="xs" color="orange" onClick={() => onAnswer({ replacePrimary: true })} loading={pending}>
+            Make {mentorName} Primary; {conflict.name} becomes Secondary
+          </Button>
+        </Stack>
+      </Alert>
+    );
+  }
+  if (overCapacity) {
+    return (
+      <OverCapacityConfirm
+        mentors={overCapacity}
+        onCancel={onCancel}
+        onConfirm={() => onAnswer({ allowOverCapacity: true })}
+        pending={pending}
+      />
+    );
+  }
+  if (!error) return null;
+  return (
+    <Alert color="red" role="alert" title="Not assigned">
+      {errorMessage(error)}
+    </Alert>
   );
 }

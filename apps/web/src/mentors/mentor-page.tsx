@@ -1,10 +1,13 @@
-import { Alert, Anchor, Badge, Card, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Grid, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { RouterOutputs } from '@worklets/api';
 import { Link } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { trpc } from '../trpc.ts';
 import { HistoryTimeline } from '../worklets/history-timeline.tsx';
 import { AssignToWorklet } from './assign-to-worklet.tsx';
+import { MentorCapacityControl } from './capacity-controls.tsx';
 import { MentorWorklets } from './mentor-worklets.tsx';
+import { loadLabel, OverCapacityBadge } from './workload.tsx';
 
 export function MentorPage({ id }: { id: number }) {
   const mentor = trpc.mentors.byId.useQuery({ mentorId: id });
@@ -32,10 +35,10 @@ export function MentorPage({ id }: { id: number }) {
           {m.name}
         </Title>
         {!m.isActive && <Badge color="gray">deactivated</Badge>}
+        <OverCapacityBadge over={m.overCapacity} />
       </Group>
-      <Text c="dimmed">
-        {m.email} · {m.activeWorklets} active worklet{m.activeWorklets === 1 ? '' : 's'}
-      </Text>
+      <Text c="dimmed">{m.email}</Text>
+      <Workload mentor={m} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Card withBorder>
@@ -78,5 +81,40 @@ export function MentorPage({ id }: { id: number }) {
         </Grid.Col>
       </Grid>
     </Stack>
+  );
+}
+
+type Mentor = RouterOutputs['mentors']['byId'];
+
+/** Open worklets by role against the mentor's capacity, and the capacity's edit control. */
+function Workload({ mentor }: { mentor: Mentor }) {
+  const roles = ['Primary', 'Secondary', 'Collaborator'] as const;
+  return (
+    <Card withBorder component="section" aria-labelledby="workload-heading">
+      <Title order={2} size="h4" mb="sm" id="workload-heading">
+        Workload
+      </Title>
+      <Group justify="space-between" align="flex-end" gap="lg">
+        <Stack gap={4}>
+          <Text fw={600}>
+            Open worklets: {loadLabel(mentor)}
+            {mentor.ownCapacity === null ? ' (program default capacity)' : ' (own capacity)'}
+          </Text>
+          <SimpleGrid cols={3} spacing="lg" component="dl" m={0}>
+            {roles.map((role) => (
+              <div key={role}>
+                <Text component="dt" size="sm" c="dimmed">
+                  {role}
+                </Text>
+                <Text component="dd" m={0} fw={600}>
+                  {mentor.workload[role]}
+                </Text>
+              </div>
+            ))}
+          </SimpleGrid>
+        </Stack>
+        <MentorCapacityControl mentor={mentor} />
+      </Group>
+    </Card>
   );
 }

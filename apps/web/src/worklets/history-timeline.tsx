@@ -5,12 +5,15 @@ import { formatDateTime } from '../lib/roles.tsx';
 
 export type HistoryEntry = RouterOutputs['history']['forWorklet']['items'][number];
 
+/** Said after an assignment made over the mentor's capacity with the coordinator's explicit override. */
+const overrideNote = (e: HistoryEntry) => (e.capacityOverride ? ' · over capacity, confirmed' : '');
+
 export function describeEvent(e: HistoryEntry): string {
   switch (e.type) {
     case 'assigned':
-      return `${e.mentorName} assigned as ${e.newRole}`;
+      return `${e.mentorName} assigned as ${e.newRole}${overrideNote(e)}`;
     case 'reactivated':
-      return `${e.mentorName} reactivated as ${e.newRole}`;
+      return `${e.mentorName} reactivated as ${e.newRole}${overrideNote(e)}`;
     case 'deactivated':
       return `${e.mentorName} removed (was ${e.oldRole})`;
     case 'role_changed':

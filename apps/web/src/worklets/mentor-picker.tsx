@@ -2,10 +2,16 @@ import { MultiSelect, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { maxMentorsPerWorklet } from '@worklets/validators/assignments';
 import { type Ref, useState } from 'react';
+import { loadLabel } from '../mentors/workload.tsx';
 import { trpc } from '../trpc.ts';
 import { addMembers, type SetMember } from './mentor-set.ts';
 
-/** The multi-select of a worklet's mentors; it searches mentors on the server as you type. */
+/**
+ * The multi-select of a worklet's mentors; it searches mentors on the server as you type.
+ * Each option says the mentor's open worklets against their capacity in words
+ * ("Omar Kapoor · 11 of 8 · over capacity"); picking one over capacity is allowed, and the
+ * save then asks to confirm.
+ */
 export function MentorPicker({
   members,
   onChange,
@@ -24,7 +30,13 @@ export function MentorPicker({
   const known = new Map<number, Omit<SetMember, 'role'>>();
   for (const m of results.data ?? []) known.set(m.id, { mentorId: m.id, name: m.name, email: m.email });
   for (const m of members) known.set(m.mentorId, m);
-  const data = [...known.values()].map((m) => ({ value: String(m.mentorId), label: m.name, email: m.email }));
+  const loads = new Map((results.data ?? []).map((m) => [m.id, loadLabel(m)]));
+  const data = [...known.values()].map((m) => ({
+    value: String(m.mentorId),
+    label: m.name,
+    email: m.email,
+    load: loads.get(m.mentorId),
+  }));
 
   function onPick(values: string[]) {
     const ids = new Set(values.map(Number));
@@ -49,14 +61,20 @@ export function MentorPicker({
       value={members.map((m) => String(m.mentorId))}
       onChange={onPick}
       filter={({ options }) => options}
-      renderOption={({ option }) => (
-        <div>
-          <Text size="sm">{option.label}</Text>
-          <Text size="xs" c="dimmed">
-            {(option as unknown as { email: string }).email}
-          </Text>
-        </div>
-      )}
+      renderOption={({ option }) => {
+        const { email, load } = option as unknown as { email: string; load?: string };
+        return (
+          <div>
+            <Text size="sm" fw={load?.includes('over capacity') ? 600 : undefined}>
+              {option.label}
+              {load && ` · ${load}`}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {email}
+            </Text>
+          </div>
+        );
+      }}
       nothingFoundMessage={results.isFetching ? 'Searching…' : 'No mentor found'}
       hidePickedOptions={false}
       disabled={disabled}

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
+import { OverCapacityConfirm } from '../mentors/workload.tsx';
 import { MentorPicker } from './mentor-picker.tsx';
 import { MentorRolesTable } from './mentor-roles-table.tsx';
 import { describeChange, primaryOf, type SetChange, type SetMember } from './mentor-set.ts';
@@ -23,7 +24,7 @@ export function MentorSetEditor({
   disabledReason?: string;
 }) {
   const draft = useMentorSetDraft(workletId, saved, version);
-  const { members, changes, stale, save } = draft;
+  const { members, changes, stale, overCapacity, save } = draft;
   // Save, Discard and Remove take away the control that had the focus: it goes to the picker.
   const picker = useRef<HTMLInputElement>(null);
   const focusPicker = () => requestAnimationFrame(() => picker.current?.focus());
@@ -54,7 +55,15 @@ export function MentorSetEditor({
           action="Nothing was saved and your changes are kept. Review them against the current mentors, then save again."
         />
       )}
-      {save.error && !stale && (
+      {overCapacity && (
+        <OverCapacityConfirm
+          mentors={overCapacity}
+          onCancel={() => save.reset()}
+          onConfirm={async () => (await draft.submit(true)) && focusPicker()}
+          pending={save.isPending}
+        />
+      )}
+      {save.error && !stale && !overCapacity && (
         <Alert color="red" role="alert" title="Not saved">
           {errorMessage(save.error)}
         </Alert>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { staleWrite } from '../lib/api-errors.ts';
+import { overCapacityConflict, staleWrite } from '../lib/api-errors.ts';
 import { showSavedToast } from '../lib/undo-toast.tsx';
 import { trpc } from '../trpc.ts';
 import { diffMembers, rebaseMembers, type SetMember, toSetMembers } from './mentor-set.ts';
@@ -19,6 +19,8 @@ export function useMentorSetDraft(workletId: number, saved: SetMember[], version
   const save = trpc.assignments.setMentors.useMutation();
   const changes = diffMembers(base.members, members);
   const stale = staleWrite(save.error);
+  /** Mentors the save would take over capacity: the editor asks to confirm, then `submit(true)`. */
+  const overCapacity = overCapacityConflict(save.error);
 
   if (version !== base.version && !stale && (changes.length === 0 || diffMembers(saved, members).length === 0)) {
     setBase({ members: saved, version });
@@ -26,18 +28,19 @@ export function useMentorSetDraft(workletId: number, saved: SetMember[], version
   }
 
   /** Saves the set; true when it was saved (errors stay in `save.error`). */
-  async function submit(): Promise<boolean> {
+  async function submit(allowOverCapacity = false): Promise<boolean> {
     try {
       const result = await save.mutateAsync({
         workletId,
         expectedVersion: base.version,
         mentors: members.map((m) => ({ mentorId: m.mentorId, role: m.role })),
+        allowOverCapacity,
       });
       await Promise.all([
         utils.worklets.invalidate(),
         utils.assignments.invalidate(),
         utils.history.invalidate(),
-        utils.mentors.list.invalidate(),
+        utils.mentors.invalidate(),
       ]);
       const count = `${result.changes} change${result.changes === 1 ? '' : 's'}`;
       showSavedToast({ title: 'Mentors saved', message: `${count} recorded in the history.`, batchId: result.batchId });
@@ -63,5 +66,5 @@ export function useMentorSetDraft(workletId: number, saved: SetMember[], version
     else setMembers(base.members);
   }
 
-  return { members, setMembers, changes, stale, save, submit, reload, discard };
+  return { members, setMembers, changes, stale, overCapacity, save, submit, reload, discard };
 }

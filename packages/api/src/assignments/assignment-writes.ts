@@ -4,12 +4,14 @@
  * legacy backfill and every other writer); mentor-changes.ts writes it, records it, bumps
  * the worklet's version and keeps the legacy column in sync.
  */
-import type { MentorRole, PrismaClient } from '@worklets/db';
+import { type MentorRole, Prisma, type PrismaClient } from '@worklets/db';
 import {
+  capacityViolation,
   defaultRole,
   type MentorFacts,
   mentorCountViolation,
   mentorViolation,
+  openWorkletStatuses,
   primaryViolation,
   workletViolation,
 } from '@worklets/db/assignment-rules';
@@ -20,7 +22,8 @@ import type {
   SetWorkletMentorsInput,
 } from '@worklets/validators/assignments';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
-import { badRequest, conflict, enforceRule, notFound, retryOnConflict } from '../errors.ts';
+import { badRequest, conflict, type ErrorDetails, enforceRule, notFound, retryOnConflict } from '../errors.ts';
+import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
 import { staleWrite } from '../stale-write.ts';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './assignment-select.ts';
 import {
@@ -89,17 +92,95 @@ async function assignmentWorkletId(db: PrismaClient, assignmentId: number): Prom
   return row.workletId;
 }
 
-/** Reads the users who are about to become active mentors and checks rule 1 for each: one query. */
-export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, MentorRef>> {
+/** A user about to become an active mentor, with their load before the write (rule 5). */
+export type JoiningMentor = MentorRef & { capacity: number; openWorklets: number };
+
+/**
+ * Reads the users who are about to become active mentors, checks rule 1 for each, and reads
+ * their capacity and open workload: two queries.
+ */
+export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, JoiningMentor>> {
   if (mentorIds.length === 0) return new Map();
-  // FOR SHARE: a concurrent deactivation or role change of these users waits for this
-  // transaction (and this one for it), so nobody inactive or non-mentor gets assigned.
+  // FOR NO KEY UPDATE, in id order: a concurrent deactivation or role change of these users
+  // waits for this transaction (and this one for it), so nobody inactive or non-mentor gets
+  // assigned; and two writes that add worklets to the same mentor run one after the other,
+  // so the second counts the first's assignment (rule 5 cannot be passed twice at once).
+  // It still lets others insert rows that merely reference these users (history events).
   const users = await tx.$queryRaw<(MentorFacts & { email: string })[]>`
     SELECT id, name, email, role::text AS role, is_active AS "isActive"
-    FROM users WHERE id = ANY(${mentorIds}::int[]) ORDER BY id FOR SHARE`;
+    FROM users WHERE id = ANY(${mentorIds}::int[]) ORDER BY id FOR NO KEY UPDATE`;
   const byId = new Map(users.map((u) => [u.id, u]));
   for (const id of mentorIds) enforceRule(mentorViolation(byId.get(id), id));
-  return new Map(users.map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
+  // A statement of its own, after the lock: its snapshot sees every write that held it before.
+  const loads = await readMentorWorkloads(tx, 'few', Prisma.sql`m.id = ANY(${mentorIds}::int[])`);
+  return new Map(
+    loads.map((m) => [m.id, { id: m.id, name: m.name, email: m.email, capacity: m.capacity, openWorklets: m.total }]),
+  );
+}
+
+/**
+ * Rule 5 for the mentors joining `worklet`: each joining an open worklet gains one. Over
+ * capacity without `allowOverCapacity`: a CONFLICT naming them with their numbers (the UI
+ * asks to confirm, then retries with the flag). Returns the ids whose joining is an override.
+ */
+function capacityOverrides(worklet: LockedWorklet, joining: JoiningMentor[], allowOverCapacity: boolean): Set<number> {
+  const gain = (openWorkletStatuses as readonly string[]).includes(worklet.status) ? 1 : 0;
+  const over = joining.flatMap((m) => {
+    const violation = capacityViolation({ name: m.name, capacity: m.capacity, activeWorklets: m.openWorklets }, gain);
+    return violation ? [{ mentor: m, violation }] : [];
+  });
+  if (over.length > 0 && !allowOverCapacity) {
+    const details: ErrorDetails['overCapacity'] = over.map(({ mentor }) => ({
+      id: mentor.id,
+      name: mentor.name,
+      workload: mentor.openWorklets + gain,
+      capacity: mentor.capacity,
+    }));
+    throw conflict(over.map((o) => o.violation.message).join(' '), { overCapacity: details });
+  }
+  return new Set(over.map((o) => o.mentor.id));
+}
+
+/**
+ * Rule 5 for one mentor joining several worklets in one write (a bulk addition): each join
+ * on an open worklet counts one, in order. Over capacity without `allowOverCapacity`: a
+ * CONFLICT with the numbers, as for a single assignment; with it, the joins past the capacity
+ * are marked as confirmed overrides.
+ */
+export function admitJoins(
+  mentor: JoiningMentor,
+  joins: { status: string; change: Extract<MentorChange, { kind: 'assign' | 'reactivate' }> }[],
+  allowOverCapacity: boolean,
+): void {
+  const counted = joins.filter((j) => (openWorkletStatuses as readonly string[]).includes(j.status));
+  const facts = { name: mentor.name, capacity: mentor.capacity, activeWorklets: mentor.openWorklets };
+  const violation = capacityViolation(facts, counted.length);
+  if (!violation) return;
+  if (!allowOverCapacity) {
+    const workload = mentor.openWorklets + counted.length;
+    throw conflict(violation.message, {
+      overCapacity: [{ id: mentor.id, name: mentor.name, workload, capacity: mentor.capacity }],
+    });
+  }
+  counted.forEach((j, i) => {
+    if (mentor.openWorklets + i + 1 > mentor.capacity) j.change.capacityOverride = true;
+  });
+}
+
+/** Rules 1 and 5 for the mentors about to become active on `worklet`. */
+async function admitMentors(
+  tx: Tx,
+  worklet: LockedWorklet,
+  mentorIds: number[],
+  allowOverCapacity: boolean,
+): Promise<{ mentors: Map<number, JoiningMentor>; overrides: Set<number> }> {
+  const mentors = await loadAssignableMentors(tx, mentorIds);
+  return { mentors, overrides: capacityOverrides(worklet, [...mentors.values()], allowOverCapacity) };
+}
+
+/** The mentor as an event records them (no workload). */
+function mentorRef(m: JoiningMentor): MentorRef {
+  return { id: m.id, name: m.name, email: m.email };
 }
 
 function activePrimary(worklet: LockedWorklet): CurrentAssignment | undefined {
@@ -149,7 +230,7 @@ function activation(
 /** The design's POST /{worklet_id}/assign-mentor; an inactive pair is reactivated. A delta: no version needed. */
 export function assignMentor(
   db: PrismaClient,
-  input: Defaulted<AssignMentorInput, 'replacePrimary'>,
+  input: Defaulted<AssignMentorInput, 'replacePrimary' | 'allowOverCapacity'>,
   actor: Actor,
 ): Promise<WriteResult> {
   return inWorkletTransaction(db, input.workletId, actor, async (tx, worklet) => {
@@ -157,11 +238,13 @@ export function assignMentor(
     if (existing?.isActive) {
       throw conflict(`${existing.mentor.name} is already assigned to “${worklet.title}” as ${existing.roleType}.`);
     }
-    const mentor = (await loadAssignableMentors(tx, [input.mentorId])).get(input.mentorId)!;
+    const { mentors, overrides } = await admitMentors(tx, worklet, [input.mentorId], input.allowOverCapacity);
+    const mentor = mentors.get(input.mentorId)!;
     const { finalRole, handover } = activation(worklet, mentor.id, mentor.name, input.role, input.replacePrimary);
+    const capacityOverride = overrides.has(mentor.id);
     const change: MentorChange = existing
-      ? { kind: 'reactivate', assignment: existing, role: finalRole }
-      : { kind: 'assign', mentor, role: finalRole };
+      ? { kind: 'reactivate', assignment: existing, role: finalRole, capacityOverride }
+      : { kind: 'assign', mentor: mentorRef(mentor), role: finalRole, capacityOverride };
     return [...handover, change];
   });
 }
@@ -179,9 +262,11 @@ export function setWorkletMentors(db: PrismaClient, input: SetWorkletMentorsInpu
     const wanted = new Map(input.mentors.map((m) => [m.mentorId, m.role]));
     const joining = input.mentors.filter((m) => !byMentor.get(m.mentorId)?.isActive);
     if (joining.length > 0) enforceRule(workletViolation(worklet));
-    const mentors = await loadAssignableMentors(
+    const { mentors, overrides } = await admitMentors(
       tx,
+      worklet,
       joining.map((m) => m.mentorId),
+      input.allowOverCapacity ?? false,
     );
 
     const changes: MentorChange[] = [];
@@ -190,8 +275,9 @@ export function setWorkletMentors(db: PrismaClient, input: SetWorkletMentorsInpu
     }
     for (const { mentorId, role } of input.mentors) {
       const current = byMentor.get(mentorId);
-      if (!current) changes.push({ kind: 'assign', mentor: mentors.get(mentorId)!, role });
-      else if (!current.isActive) changes.push({ kind: 'reactivate', assignment: current, role });
+      const capacityOverride = overrides.has(mentorId);
+      if (!current) changes.push({ kind: 'assign', mentor: mentorRef(mentors.get(mentorId)!), role, capacityOverride });
+      else if (!current.isActive) changes.push({ kind: 'reactivate', assignment: current, role, capacityOverride });
       else if (current.roleType !== role) changes.push({ kind: 'changeRole', assignment: current, role });
     }
     return changes;
@@ -233,7 +319,7 @@ export async function deactivateAssignment(db: PrismaClient, assignmentId: numbe
 
 export async function reactivateAssignment(
   db: PrismaClient,
-  input: Defaulted<ReactivateAssignmentInput, 'replacePrimary'>,
+  input: Defaulted<ReactivateAssignmentInput, 'replacePrimary' | 'allowOverCapacity'>,
   actor: Actor,
 ): Promise<WriteResult> {
   const workletId = await assignmentWorkletId(db, input.assignmentId);
@@ -241,7 +327,7 @@ export async function reactivateAssignment(
     const assignment = worklet.assignments.find((a) => a.id === input.assignmentId);
     if (!assignment) throw notFound('Assignment');
     if (assignment.isActive) throw conflict(`${assignment.mentor.name} is already active on “${worklet.title}”.`);
-    await loadAssignableMentors(tx, [assignment.mentorId]);
+    const { overrides } = await admitMentors(tx, worklet, [assignment.mentorId], input.allowOverCapacity);
     const { finalRole, handover } = activation(
       worklet,
       assignment.mentorId,
@@ -249,6 +335,7 @@ export async function reactivateAssignment(
       input.role,
       input.replacePrimary,
     );
-    return [...handover, { kind: 'reactivate', assignment, role: finalRole }];
+    const capacityOverride = overrides.has(assignment.mentorId);
+    return [...handover, { kind: 'reactivate', assignment, role: finalRole, capacityOverride }];
   });
 }

@@ -40,8 +40,8 @@ export type LockedWorklet = {
 };
 
 export type MentorChange =
-  | { kind: 'assign'; mentor: MentorRef; role: MentorRole }
-  | { kind: 'reactivate'; assignment: CurrentAssignment; role: MentorRole }
+  | { kind: 'assign'; mentor: MentorRef; role: MentorRole; capacityOverride?: boolean }
+  | { kind: 'reactivate'; assignment: CurrentAssignment; role: MentorRole; capacityOverride?: boolean }
   | { kind: 'changeRole'; assignment: CurrentAssignment; role: MentorRole }
   | { kind: 'deactivate'; assignment: CurrentAssignment };
 
@@ -127,6 +127,9 @@ function eventOf({ worklet, change }: Planned, created: Map<string, number>, act
     type,
     oldRole,
     newRole,
+    // Rule 5: assigned over capacity with the coordinator's explicit confirmation.
+    capacityOverride:
+      change.kind === 'assign' || change.kind === 'reactivate' ? (change.capacityOverride ?? false) : false,
   };
 }
 
@@ -139,13 +142,14 @@ async function insertEvents(
   const column = <K extends keyof (typeof events)[number]>(key: K) => events.map((e) => e[key]);
   await tx.$executeRaw`
     INSERT INTO assignment_events (assignment_id, worklet_id, mentor_id, mentor_name, mentor_email, actor_id, actor_name,
-                                   type, old_role, new_role, worklet_version, batch_id)
+                                   type, old_role, new_role, worklet_version, batch_id, capacity_override)
     SELECT a, w, m, mn, me, ${events[0]?.actorId ?? null}::int, ${events[0]?.actorName ?? null}::text,
-           t::assignment_event_type, o::role_type, n::role_type, v, ${batchId}::int
+           t::assignment_event_type, o::role_type, n::role_type, v, ${batchId}::int, c
     FROM unnest(${column('assignmentId')}::int[], ${column('workletId')}::int[], ${column('mentorId')}::int[],
                 ${column('mentorName')}::text[], ${column('mentorEmail')}::text[], ${column('type')}::text[],
-                ${column('oldRole')}::text[], ${column('newRole')}::text[], ${column('workletVersion')}::int[])
-         WITH ORDINALITY AS x(a, w, m, mn, me, t, o, n, v, i)
+                ${column('oldRole')}::text[], ${column('newRole')}::text[], ${column('workletVersion')}::int[],
+                ${column('capacityOverride')}::boolean[])
+         WITH ORDINALITY AS x(a, w, m, mn, me, t, o, n, v, c, i)
     ORDER BY i`;
 }
 

@@ -10,17 +10,20 @@
  *
  * Undoing an undo is allowed (a redo): an undo is a batch like any other.
  */
-import type { MentorRole, Prisma, PrismaClient } from '@worklets/db';
+import { type MentorRole, Prisma, type PrismaClient } from '@worklets/db';
 import {
+  capacityViolation,
   type MentorFacts,
   mentorCountViolation,
   mentorViolation,
+  openWorkletStatuses,
   workletViolation,
 } from '@worklets/db/assignment-rules';
 import type { WorkletStatus } from '@worklets/validators/worklets';
 import { type Actor, applyMentorChanges, type MentorChange, type Tx } from '../assignments/mentor-changes.ts';
 import { conflict, notFound, retryOnConflict, type UndoBlocker } from '../errors.ts';
 import { eventSelect, toHistoryEntry } from '../history/history-entry.ts';
+import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
 import { applyFieldChanges } from '../worklets/worklet-writes.ts';
 import { BatchRecorder } from './batch-recorder.ts';
 import { describeChange } from './describe-change.ts';
@@ -149,6 +152,29 @@ function byWorklet(events: BatchEvent[]): Map<number, BatchEvent[]> {
   return groups;
 }
 
+/**
+ * Rule 5 for an undo: mentors it brings back onto open worklets must stay within their
+ * capacity (an undo cannot confirm an override; assign them from the worklet instead).
+ */
+async function capacityBlockers(tx: Tx, plans: WorkletPlan[]): Promise<UndoBlocker[]> {
+  const joins = plans.flatMap(({ worklet, fields, changes }) =>
+    (openWorkletStatuses as readonly string[]).includes(fields.status ?? worklet.status)
+      ? changes.flatMap((c) => (c.kind === 'reactivate' ? [{ worklet, mentorId: c.assignment.mentorId }] : []))
+      : [],
+  );
+  const ids = [...new Set(joins.map((j) => j.mentorId))];
+  if (ids.length === 0) return [];
+  const loads = await readMentorWorkloads(tx, 'few', Prisma.sql`m.id = ANY(${ids}::int[])`);
+  return loads.flatMap((m) => {
+    const mine = joins.filter((j) => j.mentorId === m.id);
+    const violation = capacityViolation({ name: m.name, capacity: m.capacity, activeWorklets: m.total }, mine.length);
+    if (!violation) return [];
+    const { id: workletId, title } = mine[0]!.worklet;
+    const reason = `${m.name} would have ${m.total + mine.length} open worklets, over their capacity of ${m.capacity}: assign them from the worklet to confirm.`;
+    return [{ workletId, title, reason }];
+  });
+}
+
 export function undoBatch(db: PrismaClient, batchId: number, actor: Actor) {
   return retryOnConflict(() =>
     db.$transaction(async (tx) => {
@@ -167,6 +193,7 @@ export function undoBatch(db: PrismaClient, batchId: number, actor: Actor) {
         if (blockers.some((b) => b.workletId === id)) continue;
         for (const reason of plan.blockers) blockers.push({ workletId: id, title, reason: `“${title}”: ${reason}` });
       }
+      blockers.push(...(await capacityBlockers(tx, plans)));
       if (blockers.length > 0) {
         const message = `This change cannot be undone: ${blockers.map((b) => b.reason).join(' ')}`;
         throw conflict(message, { cannotUndo: blockers });

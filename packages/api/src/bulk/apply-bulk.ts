@@ -16,7 +16,7 @@ import { mentorCountViolation, workletViolation } from '@worklets/db/assignment-
 import type { BulkAction, BulkChangeInput } from '@worklets/validators/bulk';
 import { maxBulkWorklets } from '@worklets/validators/bulk';
 import type { WorkletStatus } from '@worklets/validators/worklets';
-import { loadAssignableMentors } from '../assignments/assignment-writes.ts';
+import { admitJoins, type JoiningMentor, loadAssignableMentors } from '../assignments/assignment-writes.ts';
 import { applyMentorChanges, type MentorChange, type MentorRef, type Tx } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { type LockedWorkletRow, lockWorklets } from '../batches/lock-worklets.ts';
@@ -116,6 +116,7 @@ export function applyBulkChange(db: PrismaClient, input: BulkChangeInput, actor:
       const mentor = await actionMentor(tx, input.action);
       const batch = new BatchRecorder('bulk', actor);
       const rows: BulkRow[] = [];
+      const planned: { worklet: LockedWorkletRow; plan: Exclude<RowPlan, { skipped: string }> }[] = [];
       for (const id of ids) {
         const worklet = worklets.get(id);
         if (!worklet) {
@@ -127,9 +128,21 @@ export function applyBulkChange(db: PrismaClient, input: BulkChangeInput, actor:
           rows.push({ workletId: id, title: worklet.title, result: 'skipped', reason: plan.skipped });
           continue;
         }
+        planned.push({ worklet, plan });
+        rows.push({ workletId: id, title: worklet.title, result: 'done', reason: null });
+      }
+      // Rule 5 over the whole request: the mentor joins every planned worklet.
+      if (input.action.kind === 'addMentor') {
+        const joins = planned.flatMap(({ worklet, plan }) =>
+          plan.changes.flatMap((change) =>
+            change.kind === 'assign' || change.kind === 'reactivate' ? [{ status: worklet.status, change }] : [],
+          ),
+        );
+        admitJoins(mentor as JoiningMentor, joins, input.allowOverCapacity);
+      }
+      for (const { worklet, plan } of planned) {
         await applyMentorChanges(tx, worklet, plan.changes, actor, batch);
         if (plan.status) await applyFieldChanges(tx, worklet, { status: plan.status }, actor, batch);
-        rows.push({ workletId: id, title: worklet.title, result: 'done', reason: null });
       }
       const done = rows.filter((r) => r.result === 'done').length;
       return { batchId: batch.batchId, done, skipped: rows.length - done, rows };

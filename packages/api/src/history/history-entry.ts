@@ -9,6 +9,8 @@ export const eventSelect = {
   occurredAt: true,
   workletVersion: true,
   changedFields: true,
+  /** Assigned over the mentor's capacity, confirmed by the coordinator (rule 5). */
+  capacityOverride: true,
   assignmentId: true,
   mentorId: true,
   mentorName: true,

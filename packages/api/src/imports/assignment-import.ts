@@ -11,11 +11,13 @@
  * again finds every line unchanged and writes nothing.
  */
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '@worklets/db';
+import { Prisma, type PrismaClient } from '@worklets/db';
 import {
+  capacityViolation,
   type MentorFacts,
   mentorCountViolation,
   mentorViolation,
+  openWorkletStatuses,
   workletViolation,
 } from '@worklets/db/assignment-rules';
 import { type ImportLine, importLine } from '@worklets/validators/imports';
@@ -24,12 +26,15 @@ import { applyMentorChangesMany } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { type LockedWorkletRow, lockWorklets } from '../batches/lock-worklets.ts';
 import { conflict, retryOnConflict } from '../errors.ts';
+import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
 
 type ImportAction = 'add' | 'role_change' | 'deactivate' | 'unchanged' | 'error';
 
 type ImportLineResult = {
   line: number;
   action: ImportAction;
+  /** Rule 5: the line takes its mentor over capacity (applied only when confirmed). */
+  overCapacity: boolean;
   workletId: number | null;
   workletTitle: string | null;
   mentorEmail: string;
@@ -37,7 +42,7 @@ type ImportLineResult = {
   message: string | null;
 };
 
-type Planned = ImportLineResult & { mentorId?: number; change?: MentorChange };
+type Planned = ImportLineResult & { mentorId?: number; change?: MentorChange; workletStatus?: string };
 /** A line of the file as the host parsed it: the columns' text and its line number. */
 export type RawLine = { line: number; worklet?: string; mentor_email?: string; role?: string; active?: string };
 type Mentor = MentorFacts & { email: string };
@@ -126,15 +131,56 @@ function checkWorklet(worklet: LockedWorkletRow, planned: Planned[]) {
       if (p.action === 'add') Object.assign(p, { action: 'error', change: undefined, message: tooMany.message });
 }
 
+/**
+ * Rule 5 over the whole file: each mentor's joins on open worklets count one each, in line
+ * order; the lines past the mentor's capacity are marked (the import then needs a confirmation,
+ * and records them as overrides).
+ */
+async function markOverCapacity(tx: Tx, planned: Planned[], lock: boolean) {
+  const joins = planned.filter(
+    (p) =>
+      (p.change?.kind === 'assign' || p.change?.kind === 'reactivate') &&
+      (openWorkletStatuses as readonly string[]).includes(p.workletStatus ?? ''),
+  );
+  const ids = [...new Set(joins.map((p) => p.mentorId!))].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  // Locked like every assignment writer locks the mentors it adds, then counted after the lock.
+  if (lock) await tx.$queryRaw`SELECT id FROM users WHERE id = ANY(${ids}::int[]) ORDER BY id FOR NO KEY UPDATE`;
+  const loads = await readMentorWorkloads(tx, 'few', Prisma.sql`m.id = ANY(${ids}::int[])`);
+  const count = new Map(loads.map((m) => [m.id, { ...m, n: m.total }]));
+  for (const p of joins) {
+    const m = count.get(p.mentorId!)!;
+    const violation = capacityViolation({ name: m.name, capacity: m.capacity, activeWorklets: m.n }, 1);
+    m.n++;
+    if (!violation) continue;
+    p.overCapacity = true;
+    p.message = violation.message.replace(': confirm to assign anyway.', '.');
+    if (p.change && p.change.kind !== 'changeRole' && p.change.kind !== 'deactivate') p.change.capacityOverride = true;
+  }
+}
+
 function plan(resolved: Resolved, validated: Validated[]): Planned[] {
   const seen = new Map<string, number>();
   const byWorklet = new Map<number, Planned[]>();
   const planned = validated.map((v): Planned => {
-    const base = { line: v.line, workletId: null, workletTitle: null, mentorEmail: v.mentorEmail, role: v.role };
+    const base = {
+      line: v.line,
+      workletId: null,
+      workletTitle: null,
+      mentorEmail: v.mentorEmail,
+      role: v.role,
+      overCapacity: false,
+    };
     if (!v.ok) return { ...base, action: 'error', message: v.error };
     const worklet = findWorklet(v.ok, resolved);
     if (typeof worklet === 'string') return { ...base, action: 'error', message: worklet };
-    const at = { ...base, mentorEmail: v.ok.mentorEmail, workletId: worklet.id, workletTitle: worklet.title };
+    const at = {
+      ...base,
+      mentorEmail: v.ok.mentorEmail,
+      workletId: worklet.id,
+      workletTitle: worklet.title,
+      workletStatus: worklet.status,
+    };
     const key = `${worklet.id} ${v.ok.mentorEmail}`;
     const earlier = seen.get(key);
     if (earlier)
@@ -160,8 +206,9 @@ function summary(planned: Planned[], digest: string, batchId: number | null) {
     number
   >;
   for (const p of planned) totals[p.action]++;
-  const lines: ImportLineResult[] = planned.map(({ mentorId, change, ...line }) => line);
-  return { lines, totals, digest, batchId };
+  const lines: ImportLineResult[] = planned.map(({ mentorId, change, workletStatus, ...line }) => line);
+  const overCapacity = planned.filter((p) => p.overCapacity).length;
+  return { lines, totals, overCapacity, digest, batchId };
 }
 
 export type ImportResult = ReturnType<typeof summary>;
@@ -172,12 +219,18 @@ export function previewImport(db: PrismaClient, raw: RawLine[]): Promise<ImportR
     const validated = validate(raw);
     const ok = validated.flatMap((v) => (v.ok ? [v.ok] : []));
     const planned = plan(await resolve(tx, ok, false), validated);
+    await markOverCapacity(tx, planned, false);
     return summary(planned, digestOf(planned), null);
   });
 }
 
 /** Applies the file in one transaction and one `import` batch, if its plan is still the previewed one. */
-export function applyImport(db: PrismaClient, raw: RawLine[], digest: string | undefined, actor: Actor) {
+export function applyImport(
+  db: PrismaClient,
+  raw: RawLine[],
+  options: { digest?: string | undefined; allowOverCapacity: boolean },
+  actor: Actor,
+) {
   return retryOnConflict(() =>
     db.$transaction(
       async (tx) => {
@@ -191,8 +244,14 @@ export function applyImport(db: PrismaClient, raw: RawLine[], digest: string | u
             `The file has ${errors} line${errors === 1 ? '' : 's'} with errors: nothing was imported. Fix them and preview again.`,
           );
         const now = digestOf(planned);
-        if (digest && digest !== now)
+        if (options.digest && options.digest !== now)
           throw conflict('The data changed since the preview: preview the file again to see what it would do now.');
+        await markOverCapacity(tx, planned, true);
+        const over = planned.filter((p) => p.overCapacity).length;
+        if (over > 0 && !options.allowOverCapacity)
+          throw conflict(
+            `${over} line${over === 1 ? '' : 's'} would take mentors over their capacity: confirm to import anyway.`,
+          );
         const batch = new BatchRecorder('import', actor);
         const changes = new Map<number, MentorChange[]>();
         for (const p of planned)

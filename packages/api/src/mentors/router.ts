@@ -1,51 +1,46 @@
+import { Prisma } from '@worklets/db';
 import { mentorIdInput } from '@worklets/validators/assignments';
-import { listMentorsInput, searchMentorsInput } from '@worklets/validators/mentors';
-import { badRequest, notFound } from '../errors.ts';
-import { toPage } from '../pagination.ts';
-import { nameOrEmailContains } from '../search-text.ts';
+import { listMentorsInput, searchMentorsInput, setMentorCapacityInput } from '@worklets/validators/mentors';
+import { notFound } from '../errors.ts';
+import { nameOrEmailContainsSql } from '../search-text.ts';
 import { adminProcedure, router } from '../trpc.ts';
+import { listMentors } from './list-mentors.ts';
+import { readMentorWorkloads, toMentorWorkload } from './mentor-workload.ts';
 
-const activeWorkletCount = { _count: { select: { workletAssignments: { where: { isActive: true } } } } } as const;
+async function mentorById(db: Parameters<typeof readMentorWorkloads>[0], mentorId: number) {
+  const [row] = await readMentorWorkloads(db, 'few', Prisma.sql`m.id = ${mentorId}`);
+  if (!row) throw notFound('Mentor');
+  return { ...toMentorWorkload(row), createdAt: row.createdAt };
+}
 
 export const mentorsRouter = router({
-  /** The picker: active mentors whose name or email contains the query. */
-  search: adminProcedure.input(searchMentorsInput).query(({ ctx, input }) =>
-    ctx.db.user.findMany({
-      where: { role: 'mentor', isActive: true, ...nameOrEmailContains(input.query) },
-      select: { id: true, name: true, email: true },
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      take: input.limit,
-    }),
-  ),
-
-  /** Mentors with their number of active worklets, by name; keyset pagination on (name, id). */
-  list: adminProcedure.input(listMentorsInput).query(async ({ ctx, input }) => {
-    const after = input.cursor
-      ? await ctx.db.user.findUnique({ where: { id: input.cursor }, select: { id: true, name: true } })
-      : null;
-    if (input.cursor && !after) throw badRequest('This list changed: start again from the first page.');
-    const rows = await ctx.db.user.findMany({
-      where: {
-        AND: [
-          { role: 'mentor' },
-          nameOrEmailContains(input.search),
-          ...(after ? [{ OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: after.id } }] }] : []),
-        ],
-      },
-      select: { id: true, name: true, email: true, isActive: true, ...activeWorkletCount },
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      take: input.limit + 1,
-    });
-    return toPage(rows, input.limit, ({ _count, ...m }) => ({ ...m, activeWorklets: _count.workletAssignments }));
+  /**
+   * The picker: active mentors whose name or email contains the query, by name, each with
+   * their open workload and capacity ("Omar Kapoor · 11 of 8 · over capacity"). One statement.
+   */
+  search: adminProcedure.input(searchMentorsInput).query(async ({ ctx, input }) => {
+    const rows = await readMentorWorkloads(
+      ctx.db,
+      'few',
+      Prisma.sql`m."isActive" AND ${nameOrEmailContainsSql(input.query, 'm')}`,
+      Prisma.sql`ORDER BY m.name, m.id LIMIT ${input.limit}`,
+    );
+    return rows.map(toMentorWorkload);
   }),
 
-  byId: adminProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
-    const mentor = await ctx.db.user.findFirst({
+  /** Mentors with their workload by role and capacity; by name or by load; keyset pages. */
+  list: adminProcedure.input(listMentorsInput).query(({ ctx, input }) => listMentors(ctx.db, input)),
+
+  /** A mentor with their workload by role and capacity. */
+  byId: adminProcedure.input(mentorIdInput).query(({ ctx, input }) => mentorById(ctx.db, input.mentorId)),
+
+  /** A mentor's own capacity (null: the program's default). Their assignments stay as they are. */
+  setCapacity: adminProcedure.input(setMentorCapacityInput).mutation(async ({ ctx, input }) => {
+    const updated = await ctx.db.user.updateMany({
       where: { id: input.mentorId, role: 'mentor' },
-      select: { id: true, name: true, email: true, isActive: true, createdAt: true, ...activeWorkletCount },
+      data: { capacity: input.capacity },
     });
-    if (!mentor) throw notFound('Mentor');
-    const { _count, ...rest } = mentor;
-    return { ...rest, activeWorklets: _count.workletAssignments };
+    if (updated.count === 0) throw notFound('Mentor');
+    return mentorById(ctx.db, input.mentorId);
   }),
 });

@@ -6,13 +6,14 @@
  * archived worklet or a full one is skipped, and a former Primary whose worklet has
  * another Primary now comes back as Secondary.
  */
-import type { MentorRole, PrismaClient } from '@worklets/db';
-import { mentorCountViolation, workletViolation } from '@worklets/db/assignment-rules';
-import { loadAssignableMentors } from '../assignments/assignment-writes.ts';
+import { type MentorRole, Prisma, type PrismaClient } from '@worklets/db';
+import { mentorCountViolation, openWorkletStatuses, workletViolation } from '@worklets/db/assignment-rules';
+import { type JoiningMentor, loadAssignableMentors } from '../assignments/assignment-writes.ts';
 import { type Actor, applyMentorChanges, type LockedWorklet, type Tx } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { lockWorklets } from '../batches/lock-worklets.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
 
 export type RestoreRow = {
   assignmentId: number;
@@ -73,6 +74,32 @@ function restoreDecision(worklet: LockedWorklet | undefined, ended: Ended): Rest
   return { ...row, title: worklet.title, restoreAs: ended.formerRole, note: null };
 }
 
+/**
+ * Rule 5: restoring adds the user's worklets back to their load. The rows past their
+ * capacity (on open worklets, in worklet order) are not restored; the coordinator can
+ * assign those from the worklet, where going over capacity is confirmed explicitly.
+ */
+function withinCapacity(rows: RestoreRow[], statusOf: (workletId: number) => string | undefined, load: JoiningMentor) {
+  let open = load.openWorklets;
+  return rows.map((row) => {
+    if (!row.restoreAs || !(openWorkletStatuses as readonly string[]).includes(statusOf(row.workletId) ?? ''))
+      return row;
+    if (open + 1 > load.capacity)
+      return {
+        ...row,
+        restoreAs: null,
+        note: `${load.name} would have ${open + 1} open worklets, over their capacity of ${load.capacity}: assign from the worklet to confirm.`,
+      };
+    open++;
+    return row;
+  });
+}
+
+async function workloadOf(db: Tx, userId: number): Promise<JoiningMentor | undefined> {
+  const [m] = await readMentorWorkloads(db, 'few', Prisma.sql`m.id = ${userId}`);
+  return m && { id: m.id, name: m.name, email: m.email, capacity: m.capacity, openWorklets: m.total };
+}
+
 /** users.deactivationRestorable: the assignments a reactivation of `userId` can restore. */
 export async function restorableAssignments(db: PrismaClient, userId: number) {
   const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
@@ -80,10 +107,13 @@ export async function restorableAssignments(db: PrismaClient, userId: number) {
   const latest = await latestDeactivation(db, userId);
   if (!latest) return { batchId: null, deactivatedAt: null, rows: [] };
   const worklets = await lockWorklets(db, [...new Set(latest.ended.map((e) => e.workletId))].sort(byNumber), false);
+  const rows = latest.ended.map((e) => restoreDecision(worklets.get(e.workletId), e));
+  const load = await workloadOf(db, userId);
+  const statusOf = (id: number) => worklets.get(id)?.status;
   return {
     batchId: latest.id,
     deactivatedAt: latest.createdAt,
-    rows: latest.ended.map((e) => restoreDecision(worklets.get(e.workletId), e)),
+    rows: load ? withinCapacity(rows, statusOf, load) : rows,
   };
 }
 
@@ -101,19 +131,22 @@ export async function restoreAssignments(tx: Tx, userId: number, assignmentIds: 
   const unknown = assignmentIds.find((a) => !byAssignment.has(a));
   if (unknown !== undefined)
     throw badRequest(`Assignment #${unknown} was not ended by this user's latest deactivation: reload and try again.`);
-  await loadAssignableMentors(tx, [userId]);
+  const load = (await loadAssignableMentors(tx, [userId])).get(userId)!;
   const wanted = assignmentIds.map((a) => byAssignment.get(a)!).sort((a, b) => a.workletId - b.workletId);
   const worklets = await lockWorklets(tx, [...new Set(wanted.map((e) => e.workletId))]);
   const batch = new BatchRecorder('user_reactivation', actor, userId);
-  const rows: RestoreRow[] = [];
-  for (const ended of wanted) {
-    const worklet = worklets.get(ended.workletId);
-    const row = restoreDecision(worklet, ended);
-    const assignment = worklet?.assignments.find((a) => a.id === ended.assignmentId);
+  const decided = withinCapacity(
+    wanted.map((ended) => restoreDecision(worklets.get(ended.workletId), ended)),
+    (id) => worklets.get(id)?.status,
+    load,
+  );
+  for (const row of decided) {
+    const worklet = worklets.get(row.workletId);
+    const assignment = worklet?.assignments.find((a) => a.id === row.assignmentId);
     if (worklet && assignment && row.restoreAs) {
       await applyMentorChanges(tx, worklet, [{ kind: 'reactivate', assignment, role: row.restoreAs }], actor, batch);
     }
-    rows.push(row);
   }
+  const rows = decided;
   return { batchId: batch.batchId, rows };
 }

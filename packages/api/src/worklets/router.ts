@@ -8,6 +8,7 @@ import {
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/assignment-select.ts';
 import { notFound } from '../errors.ts';
 import { eventSelect, newestFirst, toHistoryEntry } from '../history/history-entry.ts';
+import { countMentorsOverCapacity } from '../mentors/mentor-workload.ts';
 import { toPage } from '../pagination.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
 import { coverageFilter, listWorklets } from './list-worklets.ts';
@@ -31,11 +32,13 @@ export const workletsRouter = router({
    */
   coverage: authedProcedure.query(async ({ ctx }) => {
     const scope = visibleWorklets(ctx.user);
-    const [needsPrimary, noMentors] = await Promise.all([
+    const [needsPrimary, noMentors, mentorsOverCapacity] = await Promise.all([
       ctx.db.worklet.count({ where: { AND: [scope, coverageFilter('needs_primary')] } }),
       ctx.db.worklet.count({ where: { AND: [scope, coverageFilter('no_mentors')] } }),
+      // For admins only (others see no mentors list): the Mentors list's "over capacity" filter.
+      ctx.user.role === 'admin' ? countMentorsOverCapacity(ctx.db) : null,
     ]);
-    return { needsPrimary, noMentors };
+    return { needsPrimary, noMentors, mentorsOverCapacity };
   }),
 
   /** Detail: active mentors, the legacy primary mentor, inactive assignments and recent history. */

@@ -8,9 +8,16 @@
  *      which the web picker imports too).
  *   4. A worklet has at most one active Primary (also enforced by the database's partial
  *      unique index `one_active_primary_per_worklet`).
- *   5. A mentor has at most their capacity of active worklets (their own `users.capacity`,
+ *   5. A mentor has at most their capacity of open worklets (their own `users.capacity`,
  *      else the program's `default_mentor_capacity`), unless the coordinator explicitly
  *      overrides it; the override is recorded in history (`capacity_override`).
+ *      A mentor's workload is their active assignments on *open* worklets (draft or
+ *      active): a completed or archived worklet no longer loads its mentors, the same
+ *      "open" as the coverage filters. Every reader and writer counts it so: the API's
+ *      writes, the mentor lists and the coverage counts (`openWorkletStatuses`).
+ *      A worklet's status going back from completed to active adds load too, but is not
+ *      checked: a status change is not an assignment, and blocking it would strand the
+ *      worklet; the mentors then show over capacity on the Mentors page.
  *
  * Pure functions over facts the writer has read under its locks: each returns a
  * violation or null, and the writer turns a violation into its own kind of error (the API
@@ -90,6 +97,9 @@ export function defaultRole(hasActivePrimary: boolean): 'Primary' | 'Secondary' 
   return hasActivePrimary ? 'Secondary' : 'Primary';
 }
 
+/** The statuses of a worklet whose active assignments count towards its mentors' workload. */
+export const openWorkletStatuses = ['draft', 'active'] as const;
+
 /** A mentor's capacity: their own when set, else the program's default. */
 export function effectiveCapacity(own: number | null, programDefault: number): number {
   return own ?? programDefault;
@@ -98,7 +108,9 @@ export function effectiveCapacity(own: number | null, programDefault: number): n
 export type CapacityFacts = { name: string; capacity: number; activeWorklets: number };
 
 /**
- * Rule 5: `mentor` (with `activeWorklets` before the write) takes `joining` more worklets.
+ * Rule 5: `mentor` (with `activeWorklets` open worklets before the write) takes `joining`
+ * more. Joining an archived worklet never reaches here (rule 2); joining a completed one
+ * adds no load, so the writer passes 0 for it.
  * Only a write that adds worklets to a mentor is checked: one already over capacity keeps
  * their worklets and can change roles.
  */
@@ -107,6 +119,6 @@ export function capacityViolation(mentor: CapacityFacts, joining: number): RuleV
   if (joining <= 0 || after <= mentor.capacity) return null;
   return {
     rule: 'over_capacity',
-    message: `${mentor.name} would have ${after} worklets, over their capacity of ${mentor.capacity}: confirm to assign anyway.`,
+    message: `${mentor.name} would have ${after} open worklets, over their capacity of ${mentor.capacity}: confirm to assign anyway.`,
   };
 }

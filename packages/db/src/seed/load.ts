@@ -41,6 +41,7 @@ export async function loadProgram(db: Queryable, program: Program): Promise<void
       { name: 'is_active', type: 'boolean', value: (u) => u.isActive },
       { name: 'created_at', type: 'timestamptz', value: (u) => u.createdAt },
       { name: 'updated_at', type: 'timestamptz', value: (u) => u.createdAt },
+      { name: 'capacity', type: 'int', value: (u) => u.capacity },
     ]);
     await insertBatched(db, 'worklets', program.worklets, [
       { name: 'id', type: 'int', value: (w) => w.id },

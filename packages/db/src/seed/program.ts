@@ -23,7 +23,16 @@ import {
   subjects,
 } from './vocabulary.ts';
 
-type UserRow = { id: number; email: string; name: string; role: Role; isActive: boolean; createdAt: Date };
+type UserRow = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  isActive: boolean;
+  createdAt: Date;
+  /** A mentor's own capacity (null: the program default). */
+  capacity: number | null;
+};
 type WorkletRow = {
   id: number;
   title: string;
@@ -105,6 +114,7 @@ function generatePeople(rnd: Random, size: ProgramSize): People {
       role,
       isActive: true,
       createdAt: new Date(programStart - rnd.int(30, 400) * day),
+      capacity: null,
     });
     return id;
   };

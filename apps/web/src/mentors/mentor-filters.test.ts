@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { mentorFiltersToSearch, parseMentorFilters } from './mentor-filters.ts';
+
+describe('mentor filters in the URL', () => {
+  it('round-trips every filter, and the defaults make an empty query', () => {
+    const filters = { overCapacity: true, sort: 'load' as const, search: 'kapoor' };
+    expect(mentorFiltersToSearch(filters)).toBe('?overCapacity=1&sort=load&q=kapoor');
+    expect(parseMentorFilters(mentorFiltersToSearch(filters))).toEqual(filters);
+    expect(mentorFiltersToSearch({ overCapacity: false, sort: 'name' })).toBe('');
+    expect(parseMentorFilters('')).toEqual({ overCapacity: false, sort: 'name', search: undefined });
+  });
+
+  it('ignores what it does not know', () => {
+    expect(parseMentorFilters('?overCapacity=yes&sort=salary&q=%20%20')).toEqual({
+      overCapacity: false,
+      sort: 'name',
+      search: undefined,
+    });
+  });
+});
