@@ -60,6 +60,7 @@ const table: Record<string, Row> = {
   health: { type: 'query', input: () => undefined, expect: publicAccess },
 
   'worklets.list': { type: 'query', input: () => ({ limit: 5 }), expect: signedIn },
+  'worklets.table': { type: 'query', input: () => ({ limit: 5 }), expect: signedIn },
   'worklets.coverage': { type: 'query', input: () => undefined, expect: signedIn },
   'worklets.byId': { type: 'query', input: (i) => ({ workletId: i.worklet }), expect: signedIn },
   'worklets.create': {
@@ -163,7 +164,11 @@ function byRule(path: string, type: ProcedureType): Record<Caller, Outcome> {
   if (type === 'mutation') return adminOnly;
   if (path === 'users.me') return signedIn;
   if (path.startsWith('mentors.') || path.startsWith('users.') || path.startsWith('apiTokens.')) return adminOnly;
-  if (['worklets.list', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(path))
+  if (
+    ['worklets.list', 'worklets.table', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(
+      path,
+    )
+  )
     return signedIn;
   if (['assignments.mentorWorklets', 'history.forWorklet', 'history.forMentor'].includes(path)) return staff;
   return adminOnly; // deny by default

@@ -189,6 +189,36 @@ describe('apply', () => {
   });
 });
 
+describe('capacity (rule 5)', () => {
+  it('marks the lines that take a mentor over capacity, and applies them only when confirmed', async () => {
+    const busy = await server.createUser('mentor', { name: 'Busy Mentor' });
+    await server.prisma.user.update({ where: { id: busy.id }, data: { capacity: 1 } });
+    const [one, two] = await Promise.all(
+      ['Cap one', 'Cap two'].map((title) => server.prisma.worklet.create({ data: { title, status: 'active' } })),
+    );
+    const csv = `worklet,mentor_email,role,active\n${one!.id},${busy.email},Secondary,yes\n${two!.id},${busy.email},Secondary,yes\n`;
+    const result = await preview(csv);
+    expect(result.overCapacity).toBe(1);
+    expect(result.lines.map((l: { overCapacity: boolean }) => l.overCapacity)).toEqual([false, true]);
+    expect(result.lines[1].message).toBe('Busy Mentor would have 2 open worklets, over their capacity of 1.');
+    const before = await counts();
+    const refused = await upload(csv, `step=apply&digest=${result.digest}`);
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message).toBe(
+      '1 line would take mentors over their capacity: confirm to import anyway.',
+    );
+    expect(await counts()).toEqual(before);
+    const applied = await upload(csv, `step=apply&digest=${result.digest}&allowOverCapacity=yes`);
+    expect(applied.status).toBe(200);
+    const events = await server.prisma.assignmentEvent.findMany({
+      where: { batchId: (await applied.json()).batchId },
+      orderBy: { workletId: 'asc' },
+      select: { capacityOverride: true },
+    });
+    expect(events.map((e) => e.capacityOverride)).toEqual([false, true]);
+  });
+});
+
 describe('the file and the host', () => {
   it('is for admins from the app: 401 signed out, 403 for a mentor, 403 cross-site, 415 for other types', async () => {
     const csv = 'worklet,mentor_email,role,active\n';

@@ -338,3 +338,57 @@ describe('lists, sort, filter and coverage: one definition', () => {
     });
   });
 });
+
+describe('rule 5 in the writes that span worklets', () => {
+  it('a bulk addition counts every worklet it joins: one CONFLICT for the request, then overrides past the capacity', async () => {
+    const m = await loadedMentor(1, 3, 'Bulk Mentor');
+    const ws = await Promise.all([1, 2, 3, 4].map(() => f.worklet()));
+    const bulk = (allowOverCapacity: boolean) =>
+      api().batches.bulk({
+        target: { ids: ws.map((w) => w.id) },
+        action: { kind: 'addMentor', mentorId: m.id, role: 'Secondary' },
+        allowOverCapacity,
+      });
+    const error = await rejectsWithoutWriting(f, () => bulk(false), 'CONFLICT', /would have 5 open worklets/);
+    expect(overCapacityDetails(error)).toEqual([{ id: m.id, name: 'Bulk Mentor', workload: 5, capacity: 3 }]);
+    const done = await bulk(true);
+    expect(done.done).toBe(4);
+    const events = await f.db.prisma.assignmentEvent.findMany({
+      where: { batchId: done.batchId! },
+      orderBy: { workletId: 'asc' },
+      select: { capacityOverride: true },
+    });
+    // Load 1, capacity 3: the 2nd and 3rd joins fit, the 4th and 5th are confirmed overrides.
+    expect(events.map((e) => e.capacityOverride)).toEqual([false, false, true, true]);
+  });
+
+  it('an undo that would take a mentor over capacity is refused and says why', async () => {
+    const m = await loadedMentor(0, 1, 'Undo Mentor');
+    const [a, b] = [await f.worklet(), await f.worklet()];
+    const first = await api().assignments.assign({ workletId: a.id, mentorId: m.id, role: 'Secondary' });
+    const removed = await api().assignments.deactivate({ assignmentId: first.mentors[0]!.assignmentId });
+    await api().assignments.assign({ workletId: b.id, mentorId: m.id, role: 'Secondary' });
+    const error = await rejectsWithoutWriting(
+      f,
+      () => api().batches.undo({ batchId: removed.batchId! }),
+      'CONFLICT',
+      /Undo Mentor would have 2 open worklets, over their capacity of 1/,
+    );
+    expect(error.message).toMatch(/assign them from the worklet to confirm/);
+  });
+
+  it('a reactivation restores only up to the capacity', async () => {
+    const m = await loadedMentor(3, 2, 'Restore Mentor');
+    await api().users.setActive({ id: m.id, isActive: false });
+    const offer = await api().users.deactivationRestorable({ id: m.id });
+    expect(offer.rows.map((r) => r.restoreAs !== null)).toEqual([true, true, false]);
+    expect(offer.rows[2]!.note).toMatch(/Restore Mentor would have 3 open worklets, over their capacity of 2/);
+    await api().users.setActive({
+      id: m.id,
+      isActive: true,
+      restoreAssignmentIds: offer.rows.map((r) => r.assignmentId),
+    });
+    const workload = await api().mentors.byId({ mentorId: m.id });
+    expect(workload.workload.total).toBe(2);
+  });
+});

@@ -20,7 +20,7 @@ import {
   workletViolation,
 } from '@worklets/db/assignment-rules';
 import type { WorkletStatus } from '@worklets/validators/worklets';
-import { type Actor, applyMentorChanges, type MentorChange, type Tx } from '../assignments/mentor-changes.ts';
+import { type Actor, applyMentorChangesMany, type MentorChange, type Tx } from '../assignments/mentor-changes.ts';
 import { conflict, notFound, retryOnConflict, type UndoBlocker } from '../errors.ts';
 import { eventSelect, toHistoryEntry } from '../history/history-entry.ts';
 import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
@@ -199,11 +199,14 @@ export function undoBatch(db: PrismaClient, batchId: number, actor: Actor) {
         throw conflict(message, { cannotUndo: blockers });
       }
       const undo = new BatchRecorder('undo', actor);
-      for (const { worklet, fields, changes } of plans) {
-        // Fields first: an archived worklet is open again before its mentors come back.
-        await applyFieldChanges(tx, worklet, fields, actor, undo);
-        await applyMentorChanges(tx, worklet, changes, actor, undo);
-      }
+      // Fields first: an archived worklet is open again before its mentors come back.
+      for (const { worklet, fields } of plans) await applyFieldChanges(tx, worklet, fields, actor, undo);
+      await applyMentorChangesMany(
+        tx,
+        plans.map(({ worklet, changes }) => ({ worklet, changes })),
+        actor,
+        undo,
+      );
       const undoId = await undo.id(tx);
       await tx.changeBatch.update({ where: { id: batchId }, data: { undoneById: undoId } });
       return { batchId: undoId, undoneBatchId: batchId, worklets: plans.length };

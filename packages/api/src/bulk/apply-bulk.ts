@@ -7,9 +7,8 @@
  * mentor, is deactivated) is a typed error and writes nothing; a rule about one worklet
  * skips that worklet with the reason, and the others go ahead.
  *
- * Statements: a constant few for the whole request (resolve, the mentor, the locks, the
- * batch), then per worklet changed: one per assignment change plus two (the version bump
- * and the events), or two for a status change.
+ * Statements: a constant few for the whole request (resolve, the locks, the mentor, the
+ * batch, the set-based writes of every mentor change), or two per worklet for a status change.
  */
 import type { PrismaClient } from '@worklets/db';
 import { mentorCountViolation, workletViolation } from '@worklets/db/assignment-rules';
@@ -17,7 +16,7 @@ import type { BulkAction, BulkChangeInput } from '@worklets/validators/bulk';
 import { maxBulkWorklets } from '@worklets/validators/bulk';
 import type { WorkletStatus } from '@worklets/validators/worklets';
 import { admitJoins, type JoiningMentor, loadAssignableMentors } from '../assignments/assignment-writes.ts';
-import { applyMentorChanges, type MentorChange, type MentorRef, type Tx } from '../assignments/mentor-changes.ts';
+import { applyMentorChangesMany, type MentorChange, type MentorRef, type Tx } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { type LockedWorkletRow, lockWorklets } from '../batches/lock-worklets.ts';
 import type { SessionUser } from '../context.ts';
@@ -140,10 +139,15 @@ export function applyBulkChange(db: PrismaClient, input: BulkChangeInput, actor:
         );
         admitJoins(mentor as JoiningMentor, joins, input.allowOverCapacity);
       }
-      for (const { worklet, plan } of planned) {
-        await applyMentorChanges(tx, worklet, plan.changes, actor, batch);
+      // Every worklet's mentor changes in a constant number of statements; a status, two each.
+      await applyMentorChangesMany(
+        tx,
+        planned.map(({ worklet, plan }) => ({ worklet, changes: plan.changes })),
+        actor,
+        batch,
+      );
+      for (const { worklet, plan } of planned)
         if (plan.status) await applyFieldChanges(tx, worklet, { status: plan.status }, actor, batch);
-      }
       const done = rows.filter((r) => r.result === 'done').length;
       return { batchId: batch.batchId, done, skipped: rows.length - done, rows };
     }),
