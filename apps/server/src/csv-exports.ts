@@ -1,7 +1,8 @@
 /**
  * CSV downloads, with the session cookie like the dashboard: `GET /api/export/worklets.csv`
  * (the worklet list's filters; `rows=assignments` for a row per assignment) and
- * `GET /api/export/audit-log.csv` (admins; the audit log's filters).
+ * `GET /api/export/audit-log.csv` (admins; the audit log's filters) and
+ * `GET /api/export/mentors.csv` (admins; the Mentors list with workload, its sort and filters).
  *
  * Streamed: rows come from @worklets/api/export in keyset batches and go through
  * csv-stringify (RFC 4180, UTF-8) to the socket, so memory stays flat whatever the size.
@@ -16,11 +17,13 @@ import {
   auditLogColumns,
   auditLogExportRows,
   type ExportRow,
+  mentorColumns,
+  mentorExportRows,
   workletColumns,
   workletExportRows,
 } from '@worklets/api/export';
 import type { PrismaClient } from '@worklets/db';
-import { exportAuditLogQuery, exportWorkletsQuery } from '@worklets/validators/exports';
+import { exportAuditLogQuery, exportMentorsQuery, exportWorkletsQuery } from '@worklets/validators/exports';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -99,6 +102,14 @@ export function mountCsvExports(app: FastifyInstance, deps: Deps) {
     if (!query) return reply;
     const columns = query.rows === 'assignments' ? assignmentColumns : workletColumns;
     return sendCsv(deps, reply, query.rows, columns, workletExportRows(deps.prisma, user, query));
+  });
+
+  app.get('/api/export/mentors.csv', async (request, reply) => {
+    const user = await exporter(deps, request, reply, true);
+    if (!user) return reply;
+    const query = parseQuery(deps, exportMentorsQuery, request, reply);
+    if (!query) return reply;
+    return sendCsv(deps, reply, 'mentors', mentorColumns, mentorExportRows(deps.prisma, query));
   });
 
   app.get('/api/export/audit-log.csv', async (request, reply) => {

@@ -115,6 +115,27 @@ describe('GET /api/export/worklets.csv', () => {
   });
 });
 
+describe('GET /api/export/mentors.csv', () => {
+  it('is for admins, and has the Mentors list with workload by role and capacity, filtered over capacity', async () => {
+    expect((await csv('/api/export/mentors.csv', mentorCookie)).res.status).toBe(403);
+    await server.prisma.user.update({ where: { id: mentorId }, data: { capacity: 5 } });
+    const rows = rowsOf((await csv('/api/export/mentors.csv?sort=load', adminCookie)).text);
+    const mallory = rows.find((r) => r.mentor_id === String(mentorId))!;
+    expect(mallory).toMatchObject({
+      name: "'=Mallory Mentor",
+      primary: String(hostile.length + 1),
+      secondary: '0',
+      open_worklets: String(hostile.length + 1),
+      capacity: '5',
+      own_capacity: 'yes',
+      over_capacity: 'yes',
+    });
+    expect(rows[0]!.mentor_id).toBe(String(mentorId)); // most loaded first
+    const over = rowsOf((await csv('/api/export/mentors.csv?overCapacity=yes', adminCookie)).text);
+    expect(over.map((r) => r.mentor_id)).toEqual([String(mentorId)]);
+  });
+});
+
 describe('GET /api/export/audit-log.csv', () => {
   it('is for admins: 403 for a mentor', async () => {
     const { res } = await csv('/api/export/audit-log.csv', mentorCookie);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { assignmentEventTypes } from './assignments.ts';
 import { id, searchText } from './common.ts';
+import { mentorSorts } from './mentors.ts';
 import { workletCoverage, workletStatus } from './worklets.ts';
 
 const queryId = z.coerce.number().pipe(id);
@@ -38,3 +39,11 @@ export const exportAuditLogQuery = z
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'The end date must not be before the start date' });
   });
 export type ExportAuditLogQuery = z.output<typeof exportAuditLogQuery>;
+
+export const exportMentorsQuery = z.strictObject({
+  search: searchText.optional(),
+  sort: z.enum(mentorSorts).default('name'),
+  /** `yes`: only mentors over capacity (the Mentors page's filter). */
+  overCapacity: z.literal('yes').optional(),
+});
+export type ExportMentorsQuery = z.output<typeof exportMentorsQuery>;

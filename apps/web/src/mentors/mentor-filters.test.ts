@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentorFiltersToSearch, parseMentorFilters } from './mentor-filters.ts';
+import { mentorFiltersToSearch, mentorsExportUrl, parseMentorFilters } from './mentor-filters.ts';
 
 describe('mentor filters in the URL', () => {
   it('round-trips every filter, and the defaults make an empty query', () => {
@@ -16,5 +16,14 @@ describe('mentor filters in the URL', () => {
       sort: 'name',
       search: undefined,
     });
+  });
+});
+
+describe('the CSV download of the Mentors list', () => {
+  it('carries the sort, the over-capacity filter and the search', () => {
+    const url = new URL(mentorsExportUrl({ overCapacity: true, sort: 'load', search: 'kapoor' }), 'http://x');
+    expect(url.pathname).toBe('/api/export/mentors.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ sort: 'load', overCapacity: 'yes', search: 'kapoor' });
+    expect(mentorsExportUrl({ overCapacity: false, sort: 'name' })).toBe('/api/export/mentors.csv?sort=name');
   });
 });

@@ -25,3 +25,11 @@ export function mentorFiltersToSearch(filters: MentorFilters): string {
   const text = params.toString();
   return text ? `?${text}` : '';
 }
+
+/** The CSV download of the list as shown (the host's /api/export/mentors.csv). */
+export function mentorsExportUrl(filters: MentorFilters): string {
+  const params = new URLSearchParams({ sort: filters.sort });
+  if (filters.overCapacity) params.set('overCapacity', 'yes');
+  if (filters.search) params.set('search', filters.search);
+  return `/api/export/mentors.csv?${params}`;
+}

@@ -2,6 +2,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Button,
   Checkbox,
   Group,
   Loader,
@@ -21,7 +22,7 @@ import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
 import { DefaultCapacityControl } from './capacity-controls.tsx';
-import { type MentorFilters, mentorFiltersToSearch, parseMentorFilters } from './mentor-filters.ts';
+import { type MentorFilters, mentorFiltersToSearch, mentorsExportUrl, parseMentorFilters } from './mentor-filters.ts';
 import { OverCapacityBadge } from './workload.tsx';
 
 type MentorRow = RouterOutputs['mentors']['list']['items'][number];
@@ -56,7 +57,12 @@ export function MentorsPage() {
         <Title order={1} size="h2">
           Mentors
         </Title>
-        <DefaultCapacityControl />
+        <Group align="flex-end">
+          <DefaultCapacityControl />
+          <Button component="a" href={mentorsExportUrl(filters)} download variant="default">
+            Download CSV
+          </Button>
+        </Group>
       </Group>
       <Group align="flex-end">
         <TextInput

@@ -7,10 +7,11 @@
  * list's `workletFilters` and `visibleWorklets`, the audit log's `auditLogWhere`.
  */
 import type { Prisma, PrismaClient } from '@worklets/db';
-import type { ExportAuditLogQuery, ExportWorkletsQuery } from '@worklets/validators/exports';
+import type { ExportAuditLogQuery, ExportMentorsQuery, ExportWorkletsQuery } from '@worklets/validators/exports';
 import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from '../assignments/assignment-select.ts';
 import type { SessionUser } from '../context.ts';
 import { auditLogWhere } from '../history/router.ts';
+import { listMentors } from '../mentors/list-mentors.ts';
 import { workletFilters } from '../worklets/list-worklets.ts';
 import { visibleWorklets } from '../worklets/worklet-scope.ts';
 
@@ -175,4 +176,47 @@ export async function* auditLogExportRows(db: PrismaClient, query: ExportAuditLo
     if (batch.length < batchSize) return;
     after = batch.at(-1)!;
   }
+}
+
+export const mentorColumns = [
+  'mentor_id',
+  'name',
+  'email',
+  'active',
+  'primary',
+  'secondary',
+  'collaborator',
+  'open_worklets',
+  'capacity',
+  'own_capacity',
+  'over_capacity',
+];
+
+/** The Mentors list with workload by role and capacity, in its order and filter, a page at a time. */
+export async function* mentorExportRows(db: PrismaClient, query: ExportMentorsQuery): AsyncGenerator<ExportRow> {
+  let cursor: number | null = null;
+  do {
+    const page = await listMentors(db, {
+      search: query.search,
+      sort: query.sort,
+      overCapacity: query.overCapacity === 'yes',
+      cursor,
+      limit: batchSize,
+    });
+    for (const m of page.items)
+      yield {
+        mentor_id: m.id,
+        name: m.name,
+        email: m.email,
+        active: m.isActive,
+        primary: m.workload.Primary,
+        secondary: m.workload.Secondary,
+        collaborator: m.workload.Collaborator,
+        open_worklets: m.workload.total,
+        capacity: m.capacity,
+        own_capacity: m.ownCapacity !== null,
+        over_capacity: m.overCapacity,
+      };
+    cursor = page.nextCursor;
+  } while (cursor);
 }

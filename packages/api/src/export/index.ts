@@ -4,6 +4,8 @@ export {
   auditLogColumns,
   auditLogExportRows,
   type ExportRow,
+  mentorColumns,
+  mentorExportRows,
   workletColumns,
   workletExportRows,
 } from './export-rows.ts';
