@@ -77,6 +77,7 @@ describe('BulkActions', () => {
     expect(calls.find((c) => c.path === 'batches.bulk')?.input).toEqual({
       target: { ids: [1, 2, 3] },
       action: { kind: 'setStatus', status: 'completed' },
+      allowOverCapacity: false,
     });
     expect(within(results).getByRole('status').textContent).toBe('2 worklets changed, 1 skipped.');
     const rows = within(within(results).getByRole('table', { name: 'Result per worklet' })).getAllByRole('row');
@@ -109,6 +110,7 @@ describe('BulkActions', () => {
     expect(calls.find((c) => c.path === 'batches.bulk')?.input).toEqual({
       target: { matching: { status: 'draft', search: 'bridges' } },
       action: { kind: 'setStatus', status: 'active' },
+      allowOverCapacity: false,
     });
   });
 

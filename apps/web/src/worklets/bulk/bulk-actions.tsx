@@ -10,8 +10,10 @@ import { type MentorRole, mentorRoles } from '@worklets/validators/assignments';
 import { maxBulkWorklets } from '@worklets/validators/bulk';
 import { type WorkletStatus, workletStatuses } from '@worklets/validators/worklets';
 import { useState } from 'react';
+import { overCapacityConflict } from '../../lib/api-errors.ts';
 import { FormModal } from '../../lib/form-modal.tsx';
 import { SearchSelect } from '../../lib/search-select.tsx';
+import { loadLabel, OverCapacityConfirm } from '../../mentors/workload.tsx';
 import { trpc } from '../../trpc.ts';
 import { type BulkResult, BulkResults } from './bulk-results.tsx';
 
@@ -119,7 +121,7 @@ function BulkDialog({
       : { kind: 'removeMentor', mentorId };
   }
 
-  async function submit() {
+  async function submit(allowOverCapacity = false) {
     const chosen = action();
     if (!chosen) {
       setMissing(dialog === 'setStatus' ? 'Choose a status' : 'Choose a mentor');
@@ -127,20 +129,35 @@ function BulkDialog({
     }
     const target = selection.kind === 'ids' ? { ids: selection.ids } : { matching: selection.filters };
     try {
-      const result = await bulk.mutateAsync({ target, action: chosen });
+      const result = await bulk.mutateAsync({ target, action: chosen, allowOverCapacity });
       await utils.invalidate();
       onApplied(result);
     } catch {
-      // Shown in the dialog.
+      // Shown in the dialog, or (over capacity) asked to confirm below.
     }
   }
+
+  // Rule 5: the mentor would go over capacity: the explicit override, then the same request again.
+  const overCapacity = overCapacityConflict(bulk.error);
+  if (overCapacity)
+    return (
+      <OverCapacityConfirm
+        mentors={overCapacity}
+        onCancel={() => {
+          bulk.reset();
+          onClose();
+        }}
+        onConfirm={() => submit(true)}
+        pending={bulk.isPending}
+      />
+    );
 
   const size = selectionSize(selection);
   return (
     <FormModal
       title={`${dialogTitles[dialog]} (${size} worklet${size === 1 ? '' : 's'})`}
       onClose={onClose}
-      onSubmit={submit}
+      onSubmit={() => submit()}
       pending={bulk.isPending}
       error={bulk.error}
       hasFieldErrors={false}
@@ -193,7 +210,7 @@ function MentorSearch({
   const [query] = useDebouncedValue(search, 200);
   const [picked, setPicked] = useState<{ value: string; label: string }>();
   const results = trpc.mentors.search.useQuery({ query, limit: 10 }, { placeholderData: (previous) => previous });
-  const options = (results.data ?? []).map((m) => ({ value: String(m.id), label: m.name }));
+  const options = (results.data ?? []).map((m) => ({ value: String(m.id), label: `${m.name} · ${loadLabel(m)}` }));
   return (
     <SearchSelect
       label="Mentor"
