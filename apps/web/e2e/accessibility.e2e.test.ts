@@ -3,23 +3,12 @@
  * serious or critical violation) with the production CSP on, and photographed into
  * apps/web/e2e-artifacts/.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser.ts';
-import { type RunningServer, startProductionServer } from './production-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accessibilityViolations, screenshot, signIn } from './browser.ts';
+import { productionApp } from './production-server.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startProductionServer();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = productionApp();
 
 /** Visits each screen, waits for what marks it loaded, and returns every violation found. */
 async function audit(page: Page, screens: { name: string; open: () => Promise<void> }[]): Promise<string[]> {
@@ -34,13 +23,13 @@ async function audit(page: Page, screens: { name: string; open: () => Promise<vo
 }
 
 const go = (page: Page, path: string, ready: string) => async () => {
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${app.server.url}${path}`);
   await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
 };
 
 describe('accessibility (axe-core, CSP on)', () => {
   it('has no serious or critical violation on the sign-in screen', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const found = await audit(page, [{ name: 'a11y-sign-in', open: go(page, '/', 'Sign in to Worklets') }]);
     expect(found).toEqual([]);
     await page.close();
@@ -48,8 +37,8 @@ describe('accessibility (axe-core, CSP on)', () => {
 
   for (const width of [1280, 390]) {
     it(`has none on the admin's screens at ${width} px`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
-      await signIn(page, server.url, 'admin@worklets.example');
+      const page = await app.browser.newPage({ viewport: { width, height: 900 } });
+      await signIn(page, app.server.url, 'admin@worklets.example');
       await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
       const suffix = width === 390 ? '-phone' : '';
       const found = await audit(page, [
@@ -121,9 +110,9 @@ describe('accessibility (axe-core, CSP on)', () => {
   it('has none on the mentor and student screens, including a forbidden one', async () => {
     const found: string[] = [];
     for (const who of ['mentor', 'student']) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await signIn(page, server.url, `${who}@worklets.example`);
+      await signIn(page, app.server.url, `${who}@worklets.example`);
       await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
       found.push(
         ...(await audit(page, [

@@ -3,31 +3,20 @@
  * a service (this test, with fetch) calls the REST API with it, the admin revokes it and the
  * service is refused. axe at desktop and phone widths; screenshots tokens-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, launchBrowser, screenshot, signIn, watchErrors } from './browser.ts';
-import { type RunningServer, startProductionServer } from './production-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accessibilityViolations, screenshot, signIn, watchErrors } from './browser.ts';
+import { productionApp } from './production-server.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startProductionServer();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = productionApp();
 
 const callRest = (secret: string) =>
-  fetch(`${server.url}/api/v1/worklets/1/mentors`, { headers: { authorization: `Bearer ${secret}` } });
+  fetch(`${app.server.url}/api/v1/worklets/1/mentors`, { headers: { authorization: `Bearer ${secret}` } });
 
 async function openTokens(page: Page) {
-  await signIn(page, server.url, 'admin@worklets.example');
+  await signIn(page, app.server.url, 'admin@worklets.example');
   await page.getByRole('link', { name: 'API tokens' }).first().waitFor();
-  await page.goto(`${server.url}/api-tokens`);
+  await page.goto(`${app.server.url}/api-tokens`);
   await page.getByRole('heading', { name: 'API tokens' }).waitFor();
 }
 
@@ -45,7 +34,7 @@ async function createToken(page: Page, name: string): Promise<string> {
 
 describe('API tokens', () => {
   it('creates a token, the REST API accepts it, revoking it makes the API refuse it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
     await openTokens(page);
     await screenshot(page, 'tokens-empty');
@@ -85,7 +74,7 @@ describe('API tokens', () => {
   });
 
   it('stacks the table at 390 px with every action reachable', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await app.browser.newPage({ viewport: { width: 390, height: 844 } });
     await openTokens(page);
     await createToken(page, 'Phone check');
     await page.getByRole('button', { name: 'Done' }).click();

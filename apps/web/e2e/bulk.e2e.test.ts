@@ -3,23 +3,12 @@
  * shift-click, add a mentor who is over capacity (the explicit override), read the result per
  * worklet, and undo the whole change in one click. axe and screenshots at 1280 and 390 px.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkScreen, launchBrowser, signIn, watchErrors } from './browser.ts';
-import { type RunningServer, startProductionServer } from './production-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { checkScreen, signIn, watchErrors } from './browser.ts';
+import { productionApp } from './production-server.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startProductionServer();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = productionApp();
 
 const table = (page: Page) => page.getByRole('table', { name: 'Worklets' });
 
@@ -35,11 +24,11 @@ describe('bulk changes', () => {
   for (const width of [1280, 390]) {
     it(`adds a mentor over capacity to selected worklets, then undoes it (${width} px)`, async () => {
       const suffix = width === 390 ? '-phone' : '';
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await app.browser.newPage({ viewport: { width, height: 900 } });
       const errors = watchErrors(page);
-      await signIn(page, server.url, 'admin@worklets.example');
+      await signIn(page, app.server.url, 'admin@worklets.example');
       await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
-      await page.goto(`${server.url}/worklets?view=table&status=draft`);
+      await page.goto(`${app.server.url}/worklets?view=table&status=draft`);
       await table(page).waitFor();
       const before = await omarLoad(page);
 

@@ -4,23 +4,12 @@
  * apply it, and undo it. axe-core and screenshots on the import screen at desktop and
  * phone width.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkScreen, launchBrowser, signIn, watchErrors } from './browser.ts';
-import { type RunningServer, startProductionServer } from './production-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { checkScreen, signIn, watchErrors } from './browser.ts';
+import { productionApp } from './production-server.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startProductionServer();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = productionApp();
 
 /** The page's own download of `path` (with its session cookie), as text. */
 const download = (page: Page, path: string) =>
@@ -39,10 +28,10 @@ async function upload(page: Page, csv: string) {
 
 describe('CSV out and in', () => {
   it('downloads the audit log from its screen', async () => {
-    const page = await browser.newPage();
-    await signIn(page, server.url, 'admin@worklets.example');
+    const page = await app.browser.newPage();
+    await signIn(page, app.server.url, 'admin@worklets.example');
     await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
-    await page.goto(`${server.url}/audit-log`);
+    await page.goto(`${app.server.url}/audit-log`);
     const link = page.getByRole('link', { name: 'Download CSV' });
     const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(file.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -55,9 +44,9 @@ describe('CSV out and in', () => {
 
   for (const width of [1280, 390]) {
     it(`imports a changed export, shows the preview, applies it and undoes it (${width} px)`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await app.browser.newPage({ viewport: { width, height: 900 } });
       const errors = watchErrors(page);
-      await signIn(page, server.url, 'admin@worklets.example');
+      await signIn(page, app.server.url, 'admin@worklets.example');
       await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
       const exported = await download(page, '/api/export/worklets.csv?rows=assignments&status=active');
       expect(exported.status).toBe(200);
@@ -75,7 +64,7 @@ describe('CSV out and in', () => {
       expect(hasPair(exported.text)).toBe(true);
       const csv = `worklet,mentor_email,role,active\n${workletId},${email},${role},no\n${workletId},nobody@example.test,Secondary,yes\n`;
 
-      await page.goto(`${server.url}/import`);
+      await page.goto(`${app.server.url}/import`);
       await page.getByRole('heading', { name: 'Import assignments' }).waitFor();
       await upload(page, csv);
       await expect.poll(() => page.getByText('1 line has errors').count()).toBe(1);

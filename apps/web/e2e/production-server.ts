@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from './browser.ts';
 
 const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
 
@@ -63,4 +66,21 @@ export async function startProductionServer(env: Record<string, string> = {}): P
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server and a browser for one test file: started before its tests, stopped after them.
+ * `app.server` and `app.browser` are set once the file's `beforeAll` has run.
+ */
+export function productionApp(env: Record<string, string> = {}) {
+  const app = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    app.server = await startProductionServer(env);
+    app.browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  return app;
 }

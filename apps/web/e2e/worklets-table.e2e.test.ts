@@ -3,23 +3,12 @@
  * cards, sorting by a column, Load more with "N of M", selecting with shift-click and "every
  * matching", the view, sort and filters surviving a reload, and axe at desktop and phone width.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkScreen, launchBrowser, signIn, watchErrors } from './browser.ts';
-import { type RunningServer, startProductionServer } from './production-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { checkScreen, signIn, watchErrors } from './browser.ts';
+import { productionApp } from './production-server.ts';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startProductionServer();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = productionApp();
 
 const table = (page: Page) => page.getByRole('table', { name: 'Worklets' });
 const rowCheckboxes = (page: Page) => table(page).getByRole('checkbox', { name: /^Select (?!all)/ });
@@ -30,7 +19,7 @@ async function titles(page: Page): Promise<string[]> {
 }
 
 async function openTable(page: Page) {
-  await signIn(page, server.url, 'admin@worklets.example');
+  await signIn(page, app.server.url, 'admin@worklets.example');
   await page.getByRole('region', { name: 'Worklet cards' }).waitFor({ state: 'attached', timeout: 20_000 });
   await page.getByText('Table', { exact: true }).click();
   await table(page).waitFor();
@@ -38,7 +27,7 @@ async function openTable(page: Page) {
 
 describe('worklets table', () => {
   it('sorts, pages, selects and keeps its state in the URL', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
     await openTable(page);
     expect(new URL(page.url()).searchParams.get('view')).toBe('table');
@@ -67,7 +56,7 @@ describe('worklets table', () => {
   });
 
   it('selects a range with shift-click, then every matching worklet', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await openTable(page);
     await expect.poll(() => shownText(page).textContent()).toBe('Showing 50 of 80 worklets');
     const boxes = rowCheckboxes(page);
@@ -92,10 +81,10 @@ describe('worklets table', () => {
   });
 
   it('shows a mentor their worklets in the table, without selection', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, server.url, 'mentor@worklets.example');
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, app.server.url, 'mentor@worklets.example');
     await page.getByRole('heading', { name: 'My worklets' }).waitFor();
-    await page.goto(`${server.url}/worklets?view=table&sort=title&order=asc`);
+    await page.goto(`${app.server.url}/worklets?view=table&sort=title&order=asc`);
     await table(page).waitFor();
     await expect.poll(() => shownText(page).textContent()).toMatch(/^Showing [1-9]\d* of [1-9]\d* worklets$/);
     expect(await table(page).getByRole('checkbox').count()).toBe(0);
@@ -104,7 +93,7 @@ describe('worklets table', () => {
   });
 
   it('keeps the view, sort and filters over a reload, and works at phone width', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await openTable(page);
     await table(page).getByRole('columnheader', { name: 'Primary' }).getByRole('button').click();
     await page.getByText('Needs a Primary', { exact: true }).click();
