@@ -11,7 +11,6 @@
  * Counted as one API read against the caller's rate limit.
  */
 import { Readable } from 'node:stream';
-import type { SessionUser } from '@worklets/api';
 import {
   assignmentColumns,
   auditLogColumns,
@@ -27,10 +26,11 @@ import { exportAuditLogQuery, exportMentorsQuery, exportWorkletsQuery } from '@w
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { cookieRouteUser } from './cookie-route-user.ts';
 import type { FailureLog } from './failure-log.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { refuse as refuseFn } from './refuse.ts';
-import { AmbiguousSessionError, type SessionResolver } from './session.ts';
+import type { SessionResolver } from './session.ts';
 
 const formulaStart = /^[=+\-@\t\r]/;
 
@@ -46,21 +46,6 @@ type Deps = {
   refuse: typeof refuseFn;
   logFailure: FailureLog;
 };
-
-/** The signed-in user allowed to export, or a refusal sent (401, 403, 429). */
-async function exporter(deps: Deps, request: FastifyRequest, reply: FastifyReply, adminOnly: boolean) {
-  let user: SessionUser | null = null;
-  try {
-    user = (await deps.sessions.resolve(request.headers.cookie))?.user ?? null;
-  } catch (error) {
-    if (!(error instanceof AmbiguousSessionError)) throw error;
-  }
-  if (!user) return void deps.refuse(request, reply, 401, 'Sign in to export.');
-  if (adminOnly && user.role !== 'admin') return void deps.refuse(request, reply, 403, 'Only admins can export this.');
-  const wait = await deps.limits.hit('readUser', `user:${user.id}`);
-  if (wait !== null) return void deps.refuse(request, reply, 429, `Too many requests. Try again in ${wait} s.`, {});
-  return user;
-}
 
 /** The query parsed by `schema`, or a 400 naming the first bad field. */
 function parseQuery<S extends z.ZodType>(deps: Deps, schema: S, request: FastifyRequest, reply: FastifyReply) {
@@ -96,7 +81,7 @@ function sendCsv(deps: Deps, reply: FastifyReply, name: string, columns: string[
 
 export function mountCsvExports(app: FastifyInstance, deps: Deps) {
   app.get('/api/export/worklets.csv', async (request, reply) => {
-    const user = await exporter(deps, request, reply, false);
+    const user = await cookieRouteUser(deps, request, reply, { what: 'export', adminOnly: false, limit: 'readUser' });
     if (!user) return reply;
     const query = parseQuery(deps, exportWorkletsQuery, request, reply);
     if (!query) return reply;
@@ -105,7 +90,11 @@ export function mountCsvExports(app: FastifyInstance, deps: Deps) {
   });
 
   app.get('/api/export/mentors.csv', async (request, reply) => {
-    const user = await exporter(deps, request, reply, true);
+    const user = await cookieRouteUser(deps, request, reply, {
+      what: 'export this',
+      adminOnly: true,
+      limit: 'readUser',
+    });
     if (!user) return reply;
     const query = parseQuery(deps, exportMentorsQuery, request, reply);
     if (!query) return reply;
@@ -113,7 +102,11 @@ export function mountCsvExports(app: FastifyInstance, deps: Deps) {
   });
 
   app.get('/api/export/audit-log.csv', async (request, reply) => {
-    const user = await exporter(deps, request, reply, true);
+    const user = await cookieRouteUser(deps, request, reply, {
+      what: 'export this',
+      adminOnly: true,
+      limit: 'readUser',
+    });
     if (!user) return reply;
     const query = parseQuery(deps, exportAuditLogQuery, request, reply);
     if (!query) return reply;

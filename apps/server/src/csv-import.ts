@@ -8,18 +8,18 @@
  */
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/unstable-core-do-not-import';
-import type { SessionUser } from '@worklets/api';
 import { DetailedError } from '@worklets/api/errors';
 import { applyImport, previewImport, type RawLine } from '@worklets/api/import';
 import type { PrismaClient } from '@worklets/db';
 import { importColumns, importRequest, maxImportBytes, maxImportRows } from '@worklets/validators/imports';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { cookieRouteUser } from './cookie-route-user.ts';
 import type { FailureLog } from './failure-log.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { refuse as refuseFn } from './refuse.ts';
 import { csvImportPath } from './request-guard.ts';
-import { AmbiguousSessionError, type SessionResolver } from './session.ts';
+import type { SessionResolver } from './session.ts';
 
 type Deps = {
   prisma: PrismaClient;
@@ -54,27 +54,13 @@ function parseImportFile(text: string): RawLine[] {
   return rows.map((row, i) => ({ ...Object.fromEntries(columns.map((c, j) => [c, row[j] ?? ''])), line: i + 2 }));
 }
 
-async function importer(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<SessionUser | undefined> {
-  let user: SessionUser | null = null;
-  try {
-    user = (await deps.sessions.resolve(request.headers.cookie))?.user ?? null;
-  } catch (error) {
-    if (!(error instanceof AmbiguousSessionError)) throw error;
-  }
-  if (!user) return void deps.refuse(request, reply, 401, 'Sign in to import.');
-  if (user.role !== 'admin') return void deps.refuse(request, reply, 403, 'Only admins can import.');
-  const wait = await deps.limits.hit('writeUser', `user:${user.id}`);
-  if (wait !== null) return void deps.refuse(request, reply, 429, `Too many requests. Try again in ${wait} s.`);
-  return user;
-}
-
 export function mountCsvImport(app: FastifyInstance, deps: Deps) {
   return app.register(async (scope) => {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: maxImportBytes }, (_req, body, done) =>
       done(null, body),
     );
     scope.post(csvImportPath, { bodyLimit: maxImportBytes }, async (request, reply) => {
-      const user = await importer(deps, request, reply);
+      const user = await cookieRouteUser(deps, request, reply, { what: 'import', adminOnly: true, limit: 'writeUser' });
       if (!user) return reply;
       const query = importRequest.safeParse(request.query);
       if (!query.success) return deps.refuse(request, reply, 400, query.error.issues[0]!.message);
