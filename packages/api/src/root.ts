@@ -6,6 +6,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { assignmentsRouter } from './assignments/router.ts';
 import { batchesRouter } from './batches/router.ts';
 import { historyRouter } from './history/router.ts';
+import { mailRouter } from './mail/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
 import { createCallerFactory, publicProcedure, router } from './trpc.ts';
 import { usersRouter } from './users/router.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   history: historyRouter,
   users: usersRouter,
   batches: batchesRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -31,4 +33,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export const createCaller = createCallerFactory(appRouter);
 
 export { type Context, createContextInner, type SessionUser } from './context.ts';
+export { mailSite } from './mail/outbox.ts';
 export { errorLog } from './trpc.ts';
