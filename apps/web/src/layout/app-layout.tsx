@@ -16,6 +16,7 @@ function navItems(user: SessionUser): NavItem[] {
       { href: '/users', label: 'Users' },
       { href: '/audit-log', label: 'Audit log' },
       { href: '/import', label: 'Import' },
+      { href: '/mail', label: 'Mail' },
     ];
   }
   if (user.role === 'mentor') {
@@ -68,6 +69,9 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{user.email}</Menu.Label>
+              <Menu.Item component={Link} href="/settings/notifications">
+                Notifications
+              </Menu.Item>
               <Menu.Item onClick={leave}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>
