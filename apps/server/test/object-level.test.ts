@@ -130,9 +130,12 @@ describe("a mentor and another mentor's objects", () => {
       },
       'users.update': { id: mentor.id, role: 'admin' },
       'users.setActive': { id: otherMentor.id, isActive: false },
+      'mail.retryNow': { id: 1 },
     };
+    // Writes of the caller's own settings: no id to aim at someone else's.
+    const ownOnly = ['users.setNotifications'];
     const mutations = [...procedures()]
-      .filter(([, type]) => type === 'mutation')
+      .filter(([path, type]) => type === 'mutation' && !ownOnly.includes(path))
       .map(([path]) => path)
       .sort();
     expect(Object.keys(guesses).sort()).toEqual(mutations);
