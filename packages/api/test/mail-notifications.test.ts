@@ -191,6 +191,37 @@ describe('a bulk change or an undo: one digest per person', () => {
   });
 });
 
+describe('a user deactivated and reactivated', () => {
+  it('deactivation tells nobody; reactivation restoring assignments is one digest for them, the co-mentors hear of it', async () => {
+    const [dana, pia] = [await member('Dana Deactivated'), await member('Pia P')];
+    const ws = [await f.worklet({ title: 'D1' }), await f.worklet({ title: 'D2' })];
+    for (const w of ws) {
+      await api().assignments.assign({ workletId: w.id, mentorId: pia.id, role: 'Primary' });
+      await api().assignments.assign({ workletId: w.id, mentorId: dana.id, role: 'Secondary' });
+    }
+    const before = (await mailsTo(dana)).length;
+    const off = await api().users.setActive({ id: dana.id, isActive: false });
+    expect(await mailsOfBatch(off.batchId)).toEqual([]);
+    expect(await mailsTo(dana)).toHaveLength(before);
+    const restorable = await api().users.deactivationRestorable({ id: dana.id });
+    const on = await api().users.setActive({
+      id: dana.id,
+      isActive: true,
+      restoreAssignmentIds: restorable.rows.map((r) => r.assignmentId),
+    });
+    const mails = await mailsOfBatch(on.batchId);
+    expect(mails.map((m) => [m.recipientId, m.subject]).sort()).toEqual(
+      [
+        [dana.id, '2 changes to your worklets'],
+        [pia.id, '2 changes to your worklets'],
+      ].sort(),
+    );
+    expect(mails.find((m) => m.recipientId === pia.id)!.textBody).toContain(
+      'Dana Deactivated joined “D2” as Secondary.',
+    );
+  });
+});
+
 describe('account mail and the admin view', () => {
   it('an invitation is queued with its link on the public URL', async () => {
     const ivy = await f.user('mentor', { name: 'Ivy Invited' });

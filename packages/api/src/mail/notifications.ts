@@ -144,6 +144,8 @@ export async function queueChangeNotifications(tx: Tx, planned: Planned[], actor
   const touched = new Set<number>();
   for (const { worklet, changes } of byWorklet.values()) {
     for (const item of workletItems(worklet, changes, actor)) {
+      // A deactivated user is not told, one mail per worklet, what their deactivation ended.
+      if (batch.kind === 'user_deactivation' && item.recipientId === batch.subjectUserId) continue;
       touched.add(item.recipientId);
       state.items.set(item.recipientId, [...(state.items.get(item.recipientId) ?? []), item]);
     }
