@@ -49,11 +49,17 @@ export function startMailWorker(options: MailWorkerOptions) {
   const { prisma, from } = options;
   const intervalMs = options.intervalMs ?? 2_000;
   const batchSize = options.batchSize ?? 10;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? 120_000;
   const backoffMs = options.backoffMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
   const log = options.log ?? (() => {});
-  const transport = nodemailer.createTransport(options.smtpUrl);
+  // A send ends (sent or failed) well within the lease, so no other worker takes a row
+  // that is still being sent: about 40 s at worst against the 2-minute lease.
+  const transport = nodemailer.createTransport(options.smtpUrl, {
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
 
   const claim = () =>
     prisma.$queryRaw<ClaimedMail[]>`
@@ -89,8 +95,8 @@ export function startMailWorker(options: MailWorkerOptions) {
   /** One round: claims due rows and sends them; the number claimed. */
   async function runOnce(): Promise<number> {
     const claimed = await claim();
-    // Oldest first (RETURNING keeps no order).
-    for (const mail of claimed.sort((a, b) => a.id - b.id)) await send(mail);
+    // Side by side (a connection each), so the last of a round is not left waiting past its lease.
+    await Promise.all(claimed.map(send));
     return claimed.length;
   }
 
