@@ -55,7 +55,8 @@ export function startMailWorker(options: MailWorkerOptions) {
   const log = options.log ?? (() => {});
   // A send ends (sent or failed) well within the lease, so no other worker takes a row
   // that is still being sent: about 40 s at worst against the 2-minute lease.
-  const transport = nodemailer.createTransport(options.smtpUrl, {
+  const transport = nodemailer.createTransport({
+    url: options.smtpUrl,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
