@@ -10,6 +10,7 @@
  *     (no secrets) and backs off exponentially, up to `maxBackoffMs`.
  *   - Rounds every `intervalMs`, at once again while rows are waiting; `stop()` finishes
  *     the round in flight (the server calls it when it closes).
+ *   - Once an hour, mail sent more than `keepSentDays` ago is deleted.
  */
 import type { PrismaClient } from '@worklets/db';
 import nodemailer from 'nodemailer';
@@ -25,6 +26,7 @@ export type MailWorkerOptions = {
   /** The wait after the first failure; doubled after each next one. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  keepSentDays?: number;
   log?: (message: string) => void;
 };
 
@@ -52,6 +54,7 @@ export function startMailWorker(options: MailWorkerOptions) {
   const leaseMs = options.leaseMs ?? 120_000;
   const backoffMs = options.backoffMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+  const keepSentDays = options.keepSentDays ?? 30;
   const log = options.log ?? (() => {});
   // A send ends (sent or failed) well within the lease, so no other worker takes a row
   // that is still being sent: about 40 s at worst against the 2-minute lease.
@@ -93,8 +96,16 @@ export function startMailWorker(options: MailWorkerOptions) {
       UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${mail.id}`;
   }
 
+  let cleanedAt = 0;
+  async function cleanUp(): Promise<void> {
+    if (Date.now() - cleanedAt < 3_600_000) return;
+    cleanedAt = Date.now();
+    await prisma.$executeRaw`DELETE FROM outbox WHERE sent_at < now() - ${keepSentDays} * interval '1 day'`;
+  }
+
   /** One round: claims due rows and sends them; the number claimed. */
   async function runOnce(): Promise<number> {
+    await cleanUp();
     const claimed = await claim();
     // Side by side (a connection each), so the last of a round is not left waiting past its lease.
     await Promise.all(claimed.map(send));

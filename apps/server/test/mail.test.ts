@@ -256,6 +256,28 @@ describe('the outbox guarantees', () => {
     expect(receivedBy(mentor.email)).toHaveLength(1);
   });
 
+  it('mail sent more than 30 days ago is deleted; newer and unsent mail stays', async () => {
+    const people = [await person('mentor', 'Old Sent'), await person('mentor', 'New Sent')];
+    for (const p of people)
+      await db.prisma.$transaction((tx) =>
+        queueAccountMail(tx, { kind: 'password_reset', to: p, link: 'http://localhost/r', expiresAt: new Date() }),
+      );
+    const day = 86_400_000;
+    await db.prisma.outboxMail.updateMany({
+      where: { recipientId: people[0]!.id },
+      data: { sentAt: new Date(Date.now() - 31 * day) },
+    });
+    await db.prisma.outboxMail.updateMany({
+      where: { recipientId: people[1]!.id },
+      data: { sentAt: new Date(Date.now() - 29 * day) },
+    });
+    const w = worker();
+    await w.runOnce();
+    await w.stop();
+    expect(await db.prisma.outboxMail.count({ where: { recipientId: people[0]!.id } })).toBe(0);
+    expect(await db.prisma.outboxMail.count({ where: { recipientId: people[1]!.id } })).toBe(1);
+  });
+
   it('two workers on one database: each mail exactly once', async () => {
     const people = await Promise.all(Array.from({ length: 30 }, (_, i) => person('mentor', `Twin ${i}`, false)));
     await db.prisma.$transaction(async (tx) => {

@@ -31,6 +31,9 @@ CREATE UNIQUE INDEX "outbox_message_id_key" ON "outbox"("message_id");
 CREATE INDEX "outbox_due" ON "outbox"("next_attempt_at") WHERE (sent_at IS NULL);
 
 -- CreateIndex
+CREATE INDEX "outbox_sent" ON "outbox"("sent_at") WHERE (sent_at IS NOT NULL);
+
+-- CreateIndex
 CREATE INDEX "outbox_recipient_id_idx" ON "outbox"("recipient_id");
 
 -- CreateIndex
