@@ -117,13 +117,24 @@ describe('a change notifies the mentor concerned, in its transaction', () => {
     const mails = await mailsOfBatch(saved.batchId);
     expect(mails.map((m) => [m.recipientId, m.kind, m.subject]).sort()).toEqual(
       [
-        [pia.id, 'digest', '2 changes to your worklets'],
+        [pia.id, 'notification', 'Nora New replaced you as Primary on “SQL”; your role is now Secondary'],
         [nora.id, 'notification', 'You were assigned to “SQL” as Primary by Ada Admin'],
       ].sort(),
     );
-    const pias = mails.find((m) => m.recipientId === pia.id)!;
-    expect(pias.textBody).toContain('Nora New replaced you as Primary on “SQL”; your role is now Secondary.');
-    expect(pias.textBody).toContain('Nora New joined “SQL” as Primary.');
+    // A mentor set save that removes the Primary and names another.
+    const w2 = await f.worklet({ title: 'SQL 2' });
+    await api().assignments.assign({ workletId: w2.id, mentorId: pia.id, role: 'Primary' });
+    const swapped = await api().assignments.setMentors({
+      workletId: w2.id,
+      expectedVersion: await f.version(w2.id),
+      mentors: [{ mentorId: nora.id, role: 'Primary' }],
+    });
+    expect((await mailsOfBatch(swapped.batchId)).map((m) => [m.recipientId, m.subject]).sort()).toEqual(
+      [
+        [pia.id, 'Nora New replaced you as Primary on “SQL 2”; you were removed from it by Ada Admin'],
+        [nora.id, 'You were assigned to “SQL 2” as Primary by Ada Admin'],
+      ].sort(),
+    );
   });
 });
 

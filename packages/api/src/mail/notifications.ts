@@ -42,9 +42,11 @@ function ownSentence(change: MentorChange, title: string, actor: Actor, newPrima
 /** The sentences of one worklet's changes, for the mentors concerned and their co-mentors. */
 function workletItems(worklet: LockedWorklet, changes: MentorChange[], actor: Actor): Item[] {
   const ref = { id: worklet.id, title: worklet.title };
-  const newPrimary =
-    changes.find((c) => roleAfter(c) === 'Primary' && c.kind !== 'changeRole') ??
-    changes.find((c) => roleAfter(c) === 'Primary');
+  const newPrimary = changes.find((c) => roleAfter(c) === 'Primary');
+  // The Primary it replaces hears "X replaced you", not also "X joined".
+  const formerPrimary = newPrimary
+    ? worklet.assignments.find((a) => a.isActive && a.roleType === 'Primary' && a.mentorId !== mentorOf(newPrimary).id)
+    : undefined;
   const active = new Set(worklet.assignments.filter((a) => a.isActive).map((a) => a.mentorId));
   for (const c of changes) {
     if (c.kind === 'deactivate') active.delete(c.assignment.mentorId);
@@ -57,7 +59,7 @@ function workletItems(worklet: LockedWorklet, changes: MentorChange[], actor: Ac
     items.push({ recipientId: mentor.id, worklet: ref, text });
     if (change.kind === 'assign' || change.kind === 'reactivate') {
       for (const other of active) {
-        if (other !== mentor.id)
+        if (other !== mentor.id && !(change === newPrimary && other === formerPrimary?.mentorId))
           items.push({
             recipientId: other,
             worklet: ref,
