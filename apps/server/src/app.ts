@@ -13,7 +13,7 @@
 import compress from '@fastify/compress';
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import { appRouter, errorLog, type SessionUser } from '@worklets/api';
+import { appRouter, errorLog, mailSite, type SessionUser } from '@worklets/api';
 import type { Auth, AuthLog } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
 import Fastify from 'fastify';
@@ -25,6 +25,7 @@ import { mountCsvImport } from './csv-import.ts';
 import { errorHandler } from './error-handler.ts';
 import { createFailureLog } from './failure-log.ts';
 import { fastifyOptions } from './fastify-options.ts';
+import { startMailWorker } from './mail-worker.ts';
 import { createRateLimits } from './rate-limits.ts';
 import { refuse } from './refuse.ts';
 import { requestGuard } from './request-guard.ts';
@@ -82,6 +83,17 @@ export async function buildApp(options: AppOptions) {
     if (level === 'warn' || level === 'error') logFailure('auth', new Error(message));
     else app.log.debug({ source: 'auth' }, message);
   }) satisfies AuthLog);
+
+  // Links in mail point at the public URL; the mail worker sends the outbox when SMTP is set.
+  mailSite.publicUrl = config.publicUrl;
+  if (config.mail) {
+    const worker = startMailWorker({
+      prisma,
+      ...config.mail,
+      log: (message) => app.log.warn({ source: 'mail' }, message),
+    });
+    app.addHook('onClose', () => worker.stop());
+  }
 
   errorLog.write = (ref, error, path) => {
     const cause = error.cause ?? error;

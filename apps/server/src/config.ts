@@ -68,6 +68,8 @@ export const envSchema = z.object({
   WORKLETS_SESSION_CACHE_MS: int(5_000, 0, 60_000),
   WORKLETS_ADMIN_EMAIL: optionalText,
   WORKLETS_ADMIN_PASSWORD: optionalText,
+  SMTP_URL: optionalText,
+  MAIL_FROM: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional().default('info'),
 });
 
@@ -102,6 +104,8 @@ export type ServerConfig = {
   webDist: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   firstAdmin: { email: string; password: string } | null;
+  /** SMTP server and sender of the mail worker; null: no mail is sent (it waits in the outbox). */
+  mail: { smtpUrl: string; from: string } | null;
 };
 
 function devSecret(): string {
@@ -178,5 +182,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       e.WORKLETS_ADMIN_EMAIL && e.WORKLETS_ADMIN_PASSWORD
         ? { email: e.WORKLETS_ADMIN_EMAIL, password: e.WORKLETS_ADMIN_PASSWORD }
         : null,
+    mail: mailSettings(e),
   };
+}
+
+/** SMTP_URL and MAIL_FROM: both or neither. */
+function mailSettings(e: z.infer<typeof envSchema>): ServerConfig['mail'] {
+  if (!e.SMTP_URL && !e.MAIL_FROM) return null;
+  if (!e.SMTP_URL || !e.MAIL_FROM) throw new ConfigError('set both SMTP_URL and MAIL_FROM to send mail');
+  let protocol: string;
+  try {
+    protocol = new URL(e.SMTP_URL).protocol;
+  } catch {
+    throw new ConfigError('SMTP_URL is not a URL (e.g. smtp://user:pass@host:587)');
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:')
+    throw new ConfigError(`SMTP_URL must be smtp:// or smtps:// (got ${protocol}//)`);
+  return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM };
 }

@@ -16,6 +16,8 @@
  *   - history.forWorklet: admins and mentors (scoped), students FORBIDDEN;
  *   - history.list (the program-wide audit log): admins only (deny by default);
  *   - batches.* (a save's summary, undo, bulk changes): admins only (deny by default).
+ *   - users.notifications / users.setNotifications: any signed-in user, their own switch only
+ *     (no id in the input); mail.* (undelivered mail): admins only.
  */
 import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '@worklets/api';
@@ -156,13 +158,18 @@ const table: Record<string, Row> = {
     expect: adminOnly,
   },
   'apiTokens.revoke': { type: 'mutation', input: () => ({ id: 2_147_483_000 }), expect: adminOnly },
+  'users.notifications': { type: 'query', input: () => undefined, expect: signedIn },
+  'users.setNotifications': { type: 'mutation', input: () => ({ enabled: true }), expect: signedIn },
+
+  'mail.undelivered': { type: 'query', input: () => undefined, expect: adminOnly },
+  'mail.retryNow': { type: 'mutation', input: () => ({ id: 2_000_000 }), expect: adminOnly },
 };
 
 /** The rules of the header, as code: what the table must say for a procedure of this path and type. */
 function byRule(path: string, type: ProcedureType): Record<Caller, Outcome> {
   if (path === 'health') return publicAccess;
+  if (['users.me', 'users.notifications', 'users.setNotifications'].includes(path)) return signedIn;
   if (type === 'mutation') return adminOnly;
-  if (path === 'users.me') return signedIn;
   if (path.startsWith('mentors.') || path.startsWith('users.') || path.startsWith('apiTokens.')) return adminOnly;
   if (
     ['worklets.list', 'worklets.table', 'worklets.coverage', 'worklets.byId', 'assignments.workletMentors'].includes(

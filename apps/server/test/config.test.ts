@@ -42,7 +42,20 @@ describe('configuration', () => {
       sessionCacheMs: 5000,
       logLevel: 'info',
       firstAdmin: null,
+      mail: null,
     });
+  });
+
+  it('mail: SMTP_URL and MAIL_FROM together, an smtp:// or smtps:// URL', () => {
+    const from = 'Worklets <no-reply@example.org>';
+    expect(loadConfig({ SMTP_URL: 'smtp://u:p@mail.example.org:587', MAIL_FROM: from }).mail).toEqual({
+      smtpUrl: 'smtp://u:p@mail.example.org:587',
+      from,
+    });
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.org' })).toThrow(/SMTP_URL and MAIL_FROM/);
+    expect(() => loadConfig({ MAIL_FROM: from })).toThrow(/SMTP_URL and MAIL_FROM/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.org', MAIL_FROM: from })).toThrow(/smtp:\/\//);
+    expect(() => loadConfig({ SMTP_URL: 'not a url', MAIL_FROM: from })).toThrow(/SMTP_URL is not a URL/);
   });
 
   it('reads lists and numbers, and names the variable that is wrong', () => {

@@ -6,6 +6,8 @@ import { ImportPage } from './imports/import-page.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage, NotPermittedPage } from './layout/status-pages.tsx';
 import { errorCode } from './lib/api-errors.ts';
+import { NotificationSettingsPage } from './mail/notification-settings.tsx';
+import { UndeliveredMailPage } from './mail/undelivered-page.tsx';
 import { MentorPage } from './mentors/mentor-page.tsx';
 import { MentorsPage } from './mentors/mentors-page.tsx';
 import { MyWorkletsPage } from './mentors/my-worklets-page.tsx';
@@ -48,6 +50,10 @@ export function App() {
         <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
         <Route path="/import">{admin ? <ImportPage /> : <NotPermittedPage />}</Route>
         <Route path="/api-tokens">{admin ? <ApiTokensPage /> : <NotPermittedPage />}</Route>
+        <Route path="/mail">{admin ? <UndeliveredMailPage /> : <NotPermittedPage />}</Route>
+        <Route path="/settings/notifications">
+          <NotificationSettingsPage />
+        </Route>
         <Route>
           <NotFoundPage />
         </Route>

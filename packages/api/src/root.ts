@@ -7,6 +7,7 @@ import { apiTokensRouter } from './api-tokens/router.ts';
 import { assignmentsRouter } from './assignments/router.ts';
 import { batchesRouter } from './batches/router.ts';
 import { historyRouter } from './history/router.ts';
+import { mailRouter } from './mail/router.ts';
 import { mentorsRouter } from './mentors/router.ts';
 import { settingsRouter } from './settings/router.ts';
 import { createCallerFactory, publicProcedure, router } from './trpc.ts';
@@ -26,6 +27,7 @@ export const appRouter = router({
   batches: batchesRouter,
   apiTokens: apiTokensRouter,
   settings: settingsRouter,
+  mail: mailRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -35,4 +37,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export const createCaller = createCallerFactory(appRouter);
 
 export { type Context, createContextInner, type SessionUser } from './context.ts';
+export { mailSite } from './mail/outbox.ts';
 export { errorLog } from './trpc.ts';

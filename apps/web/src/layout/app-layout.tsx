@@ -18,6 +18,7 @@ function navItems(user: SessionUser): NavItem[] {
       { href: '/audit-log', label: 'Audit log' },
       { href: '/import', label: 'Import' },
       { href: '/api-tokens', label: 'API tokens' },
+      { href: '/mail', label: 'Mail' },
     ];
   }
   if (user.role === 'mentor') {
@@ -70,6 +71,9 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{user.email}</Menu.Label>
+              <Menu.Item component={Link} href="/settings/notifications">
+                Notifications
+              </Menu.Item>
               <Menu.Item onClick={leave}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>

@@ -10,12 +10,14 @@
  *   - bumps the worklet's version once and sets the legacy `worklets.mentor_id` to the
  *     active Primary (or null), with the one SQL of @worklets/db (`workletsChangedSql`);
  *   - appends one `assignment_events` row per change, with the signed-in actor, the
- *     worklet's new version and the id of the save's batch (batches/batch-recorder.ts).
+ *     worklet's new version and the id of the save's batch (batches/batch-recorder.ts);
+ *   - queues the mentors' notifications in the outbox (mail/notifications.ts).
  */
 import { type MentorRole, type Prisma, workletsChangedSql } from '@worklets/db';
 import type { BatchRecorder } from '../batches/batch-recorder.ts';
 import type { SessionUser } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { queueChangeNotifications } from '../mail/notifications.ts';
 
 export type Tx = Prisma.TransactionClient;
 export type Actor = Pick<SessionUser, 'id' | 'name'>;
@@ -200,6 +202,8 @@ export async function applyMentorChangesMany(
     planned.map((p) => ({ ...eventOf(p, created, actor), workletVersion: versions.get(p.worklet.id)! })),
     batchId,
   );
+  // The mentors concerned hear of it once the save commits (the mail outbox, issue 10).
+  await queueChangeNotifications(tx, planned, actor, batch);
   return versions;
 }
 

@@ -7,6 +7,7 @@ import {
   userIdInput,
 } from '@worklets/validators/users';
 import { notFound } from '../errors.ts';
+import { notificationProcedures } from '../mail/router.ts';
 import { toPage } from '../pagination.ts';
 import { nameOrEmailContains } from '../search-text.ts';
 import { adminProcedure, authedProcedure, router } from '../trpc.ts';
@@ -57,4 +58,7 @@ export const usersRouter = router({
     ctx.onUserChanged(user.id);
     return user;
   }),
+
+  /** `notifications`, `setNotifications`: the signed-in user's own mail switch (mail/router.ts). */
+  ...notificationProcedures,
 });

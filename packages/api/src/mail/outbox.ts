@@ -1,0 +1,59 @@
+/**
+ * The mail outbox (issue 10): mail is written to the `outbox` table in the transaction of
+ * the change it is about, so it exists exactly when the change commits; the server's mail
+ * worker (apps/server/src/mail-worker.ts) sends it, at least once, with the Message-ID
+ * chosen here (one per mail, the same on every retry, so a receiver can drop duplicates).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '@worklets/db';
+import type { Tx } from '../assignments/mentor-changes.ts';
+
+/**
+ * Where links in mail point: the server sets `publicUrl` to its PUBLIC_URL at start
+ * (as it replaces `errorLog`); the API has no configuration of its own.
+ */
+export const mailSite = { publicUrl: 'http://localhost:3000' };
+
+/** A link to `path` on the public URL. */
+export function siteLink(path: string): string {
+  return `${mailSite.publicUrl.replace(/\/$/, '')}${path}`;
+}
+
+export type QueuedMail = {
+  kind: Prisma.OutboxMailCreateManyInput['kind'];
+  recipientId: number | null;
+  toEmail: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  batchId?: number | null;
+};
+
+/** A Message-ID that names this mail for good, on the host of the public URL. */
+function newMessageId(): string {
+  return `<outbox-${randomUUID()}@${new URL(mailSite.publicUrl).hostname}>`;
+}
+
+/** Queues `mails` in the caller's transaction: one INSERT, whatever their number. */
+export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<{ id: number; recipientId: number | null }[]> {
+  if (mails.length === 0) return [];
+  return tx.outboxMail.createManyAndReturn({
+    data: mails.map((m) => ({ ...m, batchId: m.batchId ?? null, messageId: newMessageId() })),
+    select: { id: true, recipientId: true },
+  });
+}
+
+/** Text made safe for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The simple HTML of a mail: paragraphs (already escaped) and a link button. */
+export function htmlMail(paragraphs: string[], link: { href: string; label: string }): string {
+  const body = paragraphs.map((p) => `<p>${p}</p>`).join('\n');
+  return `<!doctype html>
+<html><body style="font-family: sans-serif; line-height: 1.5">
+${body}
+<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>
+</body></html>`;
+}
