@@ -7,14 +7,7 @@
 import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
-import {
-  createReplicatedDatabase,
-  DatabaseError,
-  describeConnectionError,
-  openDatabase,
-  redactUrl,
-  resolveDatabaseTarget,
-} from '@worklets/db';
+import { createReplicatedDatabase, DatabaseError, openDatabase, redactUrl, resolveDatabaseTarget } from '@worklets/db';
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -52,8 +45,9 @@ async function main() {
     ? createReplicatedDatabase(db.prisma, config.replicaUrls, {
         poolSize: config.poolSize,
         connectionTimeoutMs: Math.min(config.connectTimeoutMs, 1_000),
+        // Prisma puts the reason on the last line of its message ("Can't reach database server at ...").
         onReplicaDown: (url, error) =>
-          console.error(`read replica ${redactUrl(url)} skipped for 5 s: ${describeConnectionError(error) ?? error}`),
+          console.error(`read replica ${redactUrl(url)} skipped for 5 s: ${String(error).trim().split('\n').at(-1)}`),
       })
     : null;
   // Several processes may share a PostgreSQL server: rate limits and session ends go through it.

@@ -193,6 +193,31 @@ describe('read replicas on a real PostgreSQL streaming replica', () => {
     await until('the replica replays the change', async () => (await capacitySeenBy(cookieB)) === next);
   });
 
+  it('with two replicas, one unreachable: its reads go to the other replica, and it is logged once', async () => {
+    const down: string[] = [];
+    let statements = 0;
+    const dead = `postgresql://postgres@127.0.0.1:${await getPort()}/worklets`;
+    const two = createReplicatedDatabase(primaryDb.prisma, [dead, standby.url('worklets')], {
+      connectionTimeoutMs: 1_000,
+      onReplicaDown: (url) => down.push(url),
+      onQuery: () => void statements++,
+    });
+    try {
+      await pauseReplay();
+      const email = `second.${Date.now()}@example.test`;
+      await primaryDb.prisma.user.create({ data: { email, name: 'Second', role: 'student' } });
+      for (let i = 0; i < 10; i++) {
+        // Every read is answered, by the live replica (which has not replayed the row), never the primary.
+        expect(await two.routed.user.findUnique({ where: { email } })).toBeNull();
+      }
+      expect(down).toEqual([dead]);
+      expect(statements).toBeGreaterThanOrEqual(10);
+    } finally {
+      await resumeReplay();
+      await two.close();
+    }
+  });
+
   it('a stopped replica: reads are answered by the primary; once it is back, reads use it again', async () => {
     const admin = await s.createUser('admin');
     const cookie = sessionOnly(await s.signIn(admin));
