@@ -12,7 +12,8 @@
  *   (b) read-your-writes: after a user's write (a tRPC mutation) their reads see it at once,
  *       carried by the signed `worklets.rw` cookie; other users read the (lagging) replica;
  *       a forged cookie pins nothing; the window ends;
- *   (c) the replica stopped: reads still answer (from the primary), quickly; once it is back,
+ *   (c) two replicas, one unreachable: its reads go to the other one, logged once;
+ *   (d) the replica stopped: reads still answer (from the primary), quickly; once it is back,
  *       reads go to it again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -176,6 +177,8 @@ describe('read replicas on a real PostgreSQL streaming replica', () => {
       const pinnedA = `${cookieA}; ${readYourWritesCookie}=${mark!.value}`;
 
       expect(await capacitySeenBy(pinnedA)).toBe(next);
+      // This process also remembers A (for clients that keep no cookies, e.g. scripts).
+      expect(await capacitySeenBy(cookieA)).toBe(next);
       // Another user reads the replica, which has not replayed the write yet.
       expect(await capacitySeenBy(cookieB)).toBe(old);
       // The cookie alone pins (another server process knows nothing of A): C with it reads the primary ...
