@@ -11,6 +11,8 @@ const databaseTests = [
   'apps/server/test/**/*.test.ts',
 ];
 const pureTests = ['packages/api/test/wire-format.test.ts'];
+// Builds its own PostgreSQL primary and streaming replica: once is enough (never on PGlite).
+const postgresOnlyTests = ['apps/server/test/read-replicas.test.ts'];
 
 export default defineConfig({
   test: {
@@ -40,7 +42,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'pglite', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: databaseTests,
+          exclude: [...pureTests, ...postgresOnlyTests],
+          env: { WORKLETS_TEST_DB: 'pglite' },
+        },
       },
       {
         extends: true,

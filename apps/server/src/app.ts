@@ -27,6 +27,7 @@ import { createFailureLog } from './failure-log.ts';
 import { fastifyOptions } from './fastify-options.ts';
 import { startMailWorker } from './mail-worker.ts';
 import { createRateLimits } from './rate-limits.ts';
+import { registerReadRouting } from './read-routing.ts';
 import { refuse } from './refuse.ts';
 import { requestGuard } from './request-guard.ts';
 import { isApi } from './request-paths.ts';
@@ -52,6 +53,8 @@ declare module 'fastify' {
 export type AppOptions = {
   config: ServerConfig;
   prisma: PrismaClient;
+  /** The client that sends reads to the read replicas (DATABASE_REPLICA_URLS); none: all on `prisma`. */
+  replicaRouted?: PrismaClient | null;
   auth: Auth;
   /** A pool on the shared PostgreSQL database for the rate-limit counters; none: this process's memory. */
   rateLimitStore?: pg.Pool | null;
@@ -121,6 +124,16 @@ export async function buildApp(options: AppOptions) {
 
   app.setErrorHandler(errorHandler(logFailure));
 
+  const clientFor = options.replicaRouted
+    ? registerReadRouting(app, {
+        routed: options.replicaRouted,
+        primary: prisma,
+        windowMs: config.readYourWritesMs,
+        secret: config.authSecret,
+        https: config.https,
+      })
+    : null;
+
   mountAuthRoutes(app, { config, auth, limits, sessions, events, refuse });
 
   await app.register(fastifyTRPCPlugin, {
@@ -128,7 +141,7 @@ export async function buildApp(options: AppOptions) {
     trpcOptions: {
       router: appRouter,
       maxBatchSize: config.maxBatchSize,
-      createContext: createTrpcContext({ prisma, sessions, limits, events, logFailure }),
+      createContext: createTrpcContext({ prisma, clientFor, sessions, limits, events, logFailure }),
       onError({ error }: { error: TRPCError }) {
         if (error.code === 'SERVICE_UNAVAILABLE') logFailure('api', error.cause ?? error);
       },

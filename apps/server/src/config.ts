@@ -40,6 +40,18 @@ const list = z
       .filter(Boolean),
   );
 
+/** Comma-separated postgresql:// URLs of read replicas (never echoed: they may carry a password). */
+const replicaUrls = list.superRefine((urls, ctx) => {
+  urls.forEach((raw, i) => {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch {}
+    if (!url || !/^postgres(ql)?:$/.test(url.protocol) || !url.hostname || url.pathname.length < 2)
+      ctx.addIssue({ code: 'custom', message: `URL ${i + 1} is not postgresql://user@host:5432/database` });
+  });
+});
+
 const optionalText = z
   .string()
   .optional()
@@ -48,6 +60,8 @@ const optionalText = z
 export const envSchema = z.object({
   NODE_ENV: optionalText,
   DATABASE_URL: z.string().optional(),
+  DATABASE_REPLICA_URLS: replicaUrls,
+  WORKLETS_READ_YOUR_WRITES_MS: int(5_000, 0, 600_000),
   WORKLETS_DATA_DIR: optionalText,
   PORT: int(3000, 0, 65535),
   HOST: optionalText,
@@ -87,6 +101,10 @@ export type ServerConfig = {
   /** Load the demo program into an empty database. */
   demo: boolean;
   databaseUrl: string | undefined;
+  /** Read replicas of DATABASE_URL's server (see README "Read replicas"). */
+  replicaUrls: string[];
+  /** After a write, that client's reads go to the primary for this long. */
+  readYourWritesMs: number;
   dataDir: string | undefined;
   poolSize: number;
   connectTimeoutMs: number;
@@ -155,6 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     );
   if (Boolean(e.WORKLETS_ADMIN_EMAIL) !== Boolean(e.WORKLETS_ADMIN_PASSWORD))
     throw new ConfigError('set both WORKLETS_ADMIN_EMAIL and WORKLETS_ADMIN_PASSWORD to create the first admin');
+  if (e.DATABASE_REPLICA_URLS.length && !e.DATABASE_URL)
+    throw new ConfigError(
+      'DATABASE_REPLICA_URLS needs DATABASE_URL (replicas of a PostgreSQL server, not the embedded one)',
+    );
   return {
     production,
     port: e.PORT,
@@ -166,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustedProxies: e.TRUSTED_PROXIES,
     demo: e.WORKLETS_DEMO,
     databaseUrl: e.DATABASE_URL,
+    replicaUrls: e.DATABASE_REPLICA_URLS,
+    readYourWritesMs: e.WORKLETS_READ_YOUR_WRITES_MS,
     dataDir: e.WORKLETS_DATA_DIR,
     poolSize: e.WORKLETS_DB_POOL_SIZE,
     connectTimeoutMs: e.WORKLETS_DB_CONNECT_TIMEOUT_MS,

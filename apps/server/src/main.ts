@@ -7,7 +7,7 @@
 import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
-import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db';
+import { createReplicatedDatabase, DatabaseError, openDatabase, redactUrl, resolveDatabaseTarget } from '@worklets/db';
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -40,6 +40,16 @@ async function main() {
     });
     console.log(`admin ready: ${admin.email}`);
   }
+  // Read replicas (README "Read replicas"): a replica that fails is logged and skipped for 5 s.
+  const replicas = config.replicaUrls.length
+    ? createReplicatedDatabase(db.prisma, config.replicaUrls, {
+        poolSize: config.poolSize,
+        connectionTimeoutMs: Math.min(config.connectTimeoutMs, 1_000),
+        // Prisma puts the reason on the last line of its message ("Can't reach database server at ...").
+        onReplicaDown: (url, error) =>
+          console.error(`read replica ${redactUrl(url)} skipped for 5 s: ${String(error).trim().split('\n').at(-1)}`),
+      })
+    : null;
   // Several processes may share a PostgreSQL server: rate limits and session ends go through it.
   const shared = db.kind === 'postgres';
   const rateLimitStore = shared
@@ -51,6 +61,7 @@ async function main() {
   const app = await buildApp({
     config,
     prisma: db.prisma,
+    replicaRouted: replicas?.routed,
     auth: createAuth({
       prisma: db.prisma,
       baseURL: config.publicUrl,
@@ -67,6 +78,7 @@ async function main() {
   } catch (error) {
     await app.close().catch(() => {});
     await rateLimitStore?.end().catch(() => {});
+    await replicas?.close().catch(() => {});
     await db.close().catch(() => {});
     if ((error as { code?: string }).code === 'EADDRINUSE')
       throw new StartError(
@@ -87,6 +99,7 @@ async function main() {
     await app.close();
     clearTimeout(force);
     await rateLimitStore?.end().catch(() => {});
+    await replicas?.close().catch(() => {});
     await db.close();
     process.exit(0);
   };

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { databaseUnavailable, unavailableMessage } from './database-unavailable.ts';
 import type { FailureLog } from './failure-log.ts';
 import type { RateLimits } from './rate-limits.ts';
+import type { ClientFor } from './read-routing.ts';
 import { AmbiguousSessionError, type SessionResolver } from './session.ts';
 import type { SessionEvents } from './session-events.ts';
 
@@ -36,12 +37,14 @@ function rateLimitWait(limits: RateLimits, req: FastifyRequest, user: SessionUse
 
 export function createTrpcContext(deps: {
   prisma: PrismaClient;
+  /** With read replicas: the client for this request (read-routing.ts). */
+  clientFor?: ClientFor | null;
   sessions: SessionResolver;
   limits: RateLimits;
   events: SessionEvents;
   logFailure: FailureLog;
 }) {
-  const { prisma, sessions, limits, events, logFailure } = deps;
+  const { prisma, clientFor, sessions, limits, events, logFailure } = deps;
   return async ({ req, res }: CreateFastifyContextOptions) => {
     const user = await sessionUser(sessions, req.headers.cookie);
     req.user = user;
@@ -51,7 +54,7 @@ export function createTrpcContext(deps: {
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests. Try again in ${wait} s.` });
     }
     return createContextInner({
-      db: prisma,
+      db: clientFor?.(req) ?? prisma,
       user,
       onUserChanged: (userId) =>
         void events.publish({ userId }).catch((error: unknown) => logFailure('session events', error)),

@@ -27,6 +27,8 @@ export type TestServerOptions = {
   config?: Partial<ServerConfig>;
   /** NODE_ENV seen by loadConfig (the API's own production switch is read at module load). */
   nodeEnv?: string;
+  /** The client that sends API reads to read replicas (see src/read-routing.ts). */
+  replicaRouted?: PrismaClient | null;
   /** Counters shared with other servers of the same namespace (default: this server's own). */
   rateLimitNamespace?: string;
 };
@@ -93,6 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     const app = await buildApp({
       config,
       prisma,
+      replicaRouted: options.replicaRouted,
       auth,
       rateLimitStore,
       sessionEventsUrl: shared,

@@ -9,4 +9,5 @@ export { AssignmentEventType, MentorRole, UserRole, WorkletStatus } from './gene
 export { type BackfillResult, backfillLegacyMentors } from './legacy/backfill-legacy.ts';
 export { workletsChangedSql } from './legacy/worklet-changed.ts';
 export { migrateDatabase } from './migrate/migrations.ts';
+export { createReplicatedDatabase, type ReplicatedDatabase } from './replicas.ts';
 export { demoEmails } from './seed/program.ts';
