@@ -36,7 +36,7 @@ describe('bulk changes', () => {
       await boxes.nth(0).click();
       await boxes.nth(2).click({ modifiers: ['Shift'] });
       const actions = page.getByRole('group', { name: 'Bulk actions' });
-      await actions.getByText('3 worklets selected').waitFor();
+      await page.getByRole('region', { name: 'Selected worklets' }).getByText('3 selected').waitFor();
       await actions.getByRole('button', { name: 'Add mentor…' }).click();
 
       const dialog = page.getByRole('dialog', { name: 'Add a mentor (3 worklets)' });

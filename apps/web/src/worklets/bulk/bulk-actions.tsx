@@ -55,10 +55,12 @@ export function BulkActions({ selection, onDone }: { selection: BulkSelection; o
   return (
     <>
       <Group gap="xs" role="group" aria-label="Bulk actions">
-        <Text size="sm">
-          {size} worklet{size === 1 ? '' : 's'} selected
-          {tooMany ? ` (at most ${maxBulkWorklets} at once: narrow the selection)` : ''}
-        </Text>
+        {/* The selection toolbar says how many are selected; here only what is too many. */}
+        {tooMany && (
+          <Text size="sm" role="status">
+            At most {maxBulkWorklets} worklets at once: narrow the selection.
+          </Text>
+        )}
         <Button size="xs" variant="default" disabled={disabled} onClick={open('addMentor')}>
           Add mentor…
         </Button>
