@@ -11,6 +11,7 @@ import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { announceFirstAdminLink } from './first-admin.ts';
 
 const shutdownGraceMs = 10_000;
 
@@ -76,7 +77,9 @@ async function main() {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Worklets is running at ${config.publicUrl.replace(/:\d+$/, `:${port}`)} (database: ${db.description})`);
+  const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  console.log(`Worklets is running at ${url} (database: ${db.description})`);
+  await announceFirstAdminLink(db.prisma, { demo: config.demo, publicUrl: url, print: console.log });
 
   let stopping = false;
   const stop = async (signal: string) => {

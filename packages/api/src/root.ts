@@ -3,6 +3,7 @@
  * TypeScript services import only `type AppRouter` (no server code reaches a bundle).
  */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { accountsRouter } from './accounts/router.ts';
 import { assignmentsRouter } from './assignments/router.ts';
 import { batchesRouter } from './batches/router.ts';
 import { historyRouter } from './history/router.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   history: historyRouter,
   users: usersRouter,
   batches: batchesRouter,
+  accounts: accountsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,45 @@
+/**
+ * The password policy (NIST SP 800-63B: length, and not a known common password; no rules
+ * about character classes). The common passwords are zxcvbn-ts's list, shipped inside the
+ * package, so the check works offline, in the browser and on the server alike.
+ */
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { z } from 'zod';
+import { text } from './common.ts';
+import { email, personName } from './users.ts';
+
+export const passwordMinLength = 12;
+export const passwordMaxLength = 128;
+
+let common: Set<string> | null = null;
+
+/** Whether `password` (compared case-insensitively) is on the list of common passwords. */
+function isCommonPassword(password: string): boolean {
+  common ??= new Set(
+    dictionary['passwords-common'].filter((p) => p.length >= passwordMinLength).map((p) => p.toLowerCase()),
+  );
+  return common.has(password.toLowerCase());
+}
+
+/** A new password: not trimmed (spaces are characters too). */
+export const newPassword = text()
+  .min(passwordMinLength, `At least ${passwordMinLength} characters`)
+  .max(passwordMaxLength, `At most ${passwordMaxLength} characters`)
+  .refine((password) => !isCommonPassword(password), 'This password is too common: choose another');
+
+/** POST /api/account/accept: the secret of the link and the new password (a first admin also gives name and email). */
+export const acceptAccountLinkInput = z.strictObject({
+  token: z.string().max(200),
+  password: newPassword,
+  name: personName.optional(),
+  email: email.optional(),
+});
+
+export const changePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1, 'Enter your current password').max(passwordMaxLength),
+  newPassword,
+});
+
+export const forgotPasswordInput = z.strictObject({ email });
+
+export const sessionIdInput = z.strictObject({ id: z.number().int().positive().max(2_147_483_647) });
