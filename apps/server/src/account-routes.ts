@@ -62,7 +62,7 @@ export function mountAccountRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/account/accept', async (request, reply) => {
     const wait = await limits.hit('accountLink', `ip:${request.ip}`);
     if (wait !== null) return tooMany(request, reply, wait);
-    const parsed = acceptAccountLinkInput.safeParse(request.body ?? {});
+    const parsed = await acceptAccountLinkInput.safeParseAsync(request.body ?? {});
     if (!parsed.success) {
       const { message, field } = invalid(parsed.error);
       return refuse(request, reply, 400, message, field ? { field } : {});
@@ -83,7 +83,7 @@ export function mountAccountRoutes(app: FastifyInstance, deps: Deps) {
   app.post('/api/account/forgot', async (request, reply) => {
     const waitIp = await limits.hit('forgotPasswordIp', `ip:${request.ip}`);
     if (waitIp !== null) return tooMany(request, reply, waitIp);
-    const parsed = forgotPasswordInput.safeParse(request.body ?? {});
+    const parsed = await forgotPasswordInput.safeParseAsync(request.body ?? {});
     if (!parsed.success) return refuse(request, reply, 400, invalid(parsed.error).message, { field: 'email' });
     const waitAddress = await limits.hit('forgotPasswordAddress', `address:${parsed.data.email}`);
     if (waitAddress !== null) return tooMany(request, reply, waitAddress);

@@ -13,14 +13,14 @@ export type NewAccount = { email: string; name: string; role: 'admin' | 'mentor'
 export class AccountError extends Error {}
 
 /** The product's password policy (at least 12 characters, not a common password). */
-function checkPassword(password: string): void {
-  const parsed = newPassword.safeParse(password);
+async function checkPassword(password: string): Promise<void> {
+  const parsed = await newPassword.safeParseAsync(password);
   if (!parsed.success) throw new AccountError(`password: ${parsed.error.issues[0]!.message}`);
 }
 
 /** Creates the user, or gives an existing user with that email a password and the role. */
 export async function upsertUserWithPassword(prisma: PrismaClient, account: NewAccount) {
-  checkPassword(account.password);
+  await checkPassword(account.password);
   const parsed = createUserInput.safeParse({ email: account.email, name: account.name, role: account.role });
   if (!parsed.success)
     throw new AccountError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

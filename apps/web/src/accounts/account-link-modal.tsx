@@ -5,6 +5,8 @@ export type ShownLink = {
   name: string;
   link: string;
   expiresAt: Date;
+  /** The user was just created (the dialog says so). */
+  created?: boolean;
 };
 
 const expiry = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
@@ -23,6 +25,11 @@ export function AccountLinkModal({ shown, onClose }: { shown: ShownLink; onClose
       closeButtonProps={{ 'aria-label': 'Close' }}
     >
       <Stack>
+        {shown.created && (
+          <Text size="sm" fw={500} role="status">
+            {shown.name} was created.
+          </Text>
+        )}
         <Text size="sm">
           Send this link to {shown.name}. It works once, until {expiry.format(shown.expiresAt)}; opening it lets them{' '}
           {invitation ? 'choose a password and sign in' : 'choose a new password'}. When mail is set up, it has been

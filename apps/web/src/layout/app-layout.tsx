@@ -68,6 +68,9 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{user.email}</Menu.Label>
+              <Menu.Item component={Link} href="/account">
+                Your account
+              </Menu.Item>
               <Menu.Item onClick={leave}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>

@@ -40,19 +40,15 @@ export function UserFormModal({
     if (form.validate().hasErrors) return;
     const { name, email, role } = form.getValues();
     try {
-      let saved: User;
-      if (user) saved = await update.mutateAsync({ id: user.id, name, email, role });
-      else {
+      if (user) {
+        const saved = await update.mutateAsync({ id: user.id, name, email, role });
+        notifications.show({ color: 'green', title: 'User saved', message: `${saved.name} (${saved.role})` });
+      } else {
+        // The invitation dialog that follows says the user was created (and gives their link).
         const created = await create.mutateAsync({ idempotencyKey, name, email, role });
-        saved = created.user;
-        onInvited?.({ kind: 'invitation', name: saved.name, ...created.invitation });
+        onInvited?.({ kind: 'invitation', name: created.user.name, created: true, ...created.invitation });
       }
       await Promise.all([utils.users.invalidate(), utils.mentors.invalidate()]);
-      notifications.show({
-        color: 'green',
-        title: user ? 'User saved' : 'User created',
-        message: `${saved.name} (${saved.role})`,
-      });
       onClose();
     } catch {
       // Shown in the form.
