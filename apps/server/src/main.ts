@@ -6,8 +6,8 @@
  */
 import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
-import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
 import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db';
+import { demoPassword, setDemoPasswords } from '@worklets/db/demo-passwords';
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';

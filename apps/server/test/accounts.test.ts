@@ -4,7 +4,7 @@
  * "forgot password" with one answer, changing the password ending the other sessions,
  * the sessions list, and the first admin's setup link (a real server process).
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,6 +271,33 @@ describe('first admin', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pnpm db:seed', () => {
+  it('sets the demo passwords only with WORKLETS_DEMO=1, and says what it did', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'wl-seed-'));
+    const seed = (env: Record<string, string>) =>
+      new Promise<string>((resolve, reject) => {
+        const clean = Object.fromEntries(
+          Object.entries(process.env).filter(([key]) => !/^(WORKLETS_|DATABASE_URL)/.test(key)),
+        );
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'src/cli.ts', 'seed'],
+          { cwd: fileURLToPath(new URL('../../../packages/db', import.meta.url)), env: { ...clean, ...env } },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+        );
+      });
+    try {
+      const plain = await seed({ WORKLETS_DATA_DIR: join(home, 'plain') });
+      expect(plain).toContain('no passwords set (WORKLETS_DEMO is not 1)');
+      expect(plain).not.toContain('worklets-demo');
+      const demo = await seed({ WORKLETS_DATA_DIR: join(home, 'demo'), WORKLETS_DEMO: '1' });
+      expect(demo).toContain('demo accounts (3) can sign in with password "worklets-demo"');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
