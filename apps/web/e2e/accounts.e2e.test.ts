@@ -80,7 +80,7 @@ describe('accounts', () => {
     expect(page.url()).not.toContain('#');
     await page.getByLabel('New password').fill('short');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
-    await page.getByText('At least 12 characters').waitFor();
+    await page.getByText('At least 12 characters', { exact: true }).waitFor();
     await page.getByLabel('New password').fill(password);
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
     await page.getByRole('heading', { name: 'My worklets' }).waitFor();
