@@ -79,7 +79,6 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
   console.log(`Worklets is running at ${url} (database: ${db.description})`);
-  await announceFirstAdminLink(db.prisma, { demo: config.demo, publicUrl: url, print: console.log });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -95,6 +94,13 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // After the signal handlers: a stop right after the start still finishes cleanly.
+  await announceFirstAdminLink(db.prisma, { demo: config.demo, publicUrl: url, print: console.log }).catch(
+    (error: unknown) => {
+      if (!stopping) console.error(`first admin link not made: ${(error as Error).message.split('\n')[0]}`);
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -66,6 +66,25 @@ describe('accounts', () => {
     expect(errors).toEqual([]);
   });
 
+  it('at phone width the per-user actions are reachable and show a reset link', async () => {
+    const page = await newPage(390);
+    await signIn(page, server.url, 'admin@worklets.example');
+    await page.getByRole('button', { name: 'Toggle navigation' }).waitFor();
+    await page.goto(`${server.url}/users`);
+    await page.getByRole('textbox', { name: 'Search users' }).fill('Mia Mentor');
+    await page.getByRole('table', { name: 'Users' }).getByRole('row').nth(2).waitFor({ state: 'detached' });
+    await checkScreen(page, 'accounts-users-phone');
+    await page.getByRole('button', { name: 'Re-send invitation to Mia Mentor' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invitation for Mia Mentor' });
+    await dialog.waitFor();
+    const resent = await dialog.getByRole('textbox', { name: 'Invitation link' }).inputValue();
+    expect(resent).not.toBe(link);
+    await checkScreen(page, 'accounts-resent-phone');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // The first link died with the new one: use the new one from here on.
+    link = resent;
+  });
+
   it('the invited mentor opens the link in another browser, sets a password and sees "My worklets"', async () => {
     for (const width of [390, 1280]) {
       const probe = await newPage(width);
