@@ -83,6 +83,8 @@ describe('POST /api/account/accept', () => {
     const forged = await post(s, '/api/account/accept', { token: 'A'.repeat(43), password: strong });
     expect(forged.status).toBe(400);
     expect((await readBody(forged)).json.error).toMatchObject({ message: linkMessage, reason: 'link' });
+    // The secret travels in the body only: no log line carries it.
+    expect(s.logs.join('\n')).not.toContain(secret);
   });
 
   it('a weak password is refused with the policy message and the link stays usable', async () => {

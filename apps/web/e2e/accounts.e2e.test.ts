@@ -120,6 +120,23 @@ describe('accounts', () => {
     }
   });
 
+  it('the setup page asks for name, email and password; a forged setup link gets the clear page', async () => {
+    for (const width of [1280, 390]) {
+      const page = await newPage(width);
+      await page.goto(`${server.url}/setup#${'B'.repeat(43)}`);
+      await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
+      await checkScreen(page, `accounts-setup${width === 390 ? '-phone' : ''}`);
+      await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+      await page.getByText('Enter a name', { exact: true }).waitFor();
+      await page.getByLabel('Your name').fill('Forged Admin');
+      await page.getByLabel('Email').fill('forged@example.test');
+      await page.getByLabel('New password').fill('a sturdy forged passphrase');
+      await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+      await page.getByRole('heading', { name: 'This link does not work' }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('This link does not work');
+    }
+  });
+
   it('forgot password gives one answer', async () => {
     for (const width of [1280, 390]) {
       const page = await newPage(width);
