@@ -18,6 +18,7 @@ import type { Auth, AuthLog } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
 import Fastify from 'fastify';
 import type pg from 'pg';
+import { mountAccountRoutes } from './account-routes.ts';
 import { mountAuthRoutes } from './auth-routes.ts';
 import type { ServerConfig } from './config.ts';
 import { mountCsvExports } from './csv-exports.ts';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions) {
 
   // Links in mail point at the public URL; the mail worker sends the outbox when SMTP is set.
   mailSite.publicUrl = config.publicUrl;
+  mailSite.sending = config.mail !== null;
   if (config.mail) {
     const worker = startMailWorker({
       prisma,
@@ -135,13 +137,14 @@ export async function buildApp(options: AppOptions) {
     : null;
 
   mountAuthRoutes(app, { config, auth, limits, sessions, events, refuse });
+  mountAccountRoutes(app, { config, prisma, auth, limits, events, refuse });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/api/trpc',
     trpcOptions: {
       router: appRouter,
       maxBatchSize: config.maxBatchSize,
-      createContext: createTrpcContext({ prisma, clientFor, sessions, limits, events, logFailure }),
+      createContext: createTrpcContext({ prisma, clientFor, sessions, limits, events, logFailure, config }),
       onError({ error }: { error: TRPCError }) {
         if (error.code === 'SERVICE_UNAVAILABLE') logFailure('api', error.cause ?? error);
       },

@@ -80,6 +80,7 @@ export const envSchema = z.object({
   WORKLETS_WRITES_PER_MINUTE: int(120, 1, 10_000_000),
   WORKLETS_READS_PER_MINUTE: int(600, 1, 100_000_000),
   WORKLETS_SESSION_CACHE_MS: int(5_000, 0, 60_000),
+  WORKLETS_INVITATION_HOURS: int(72, 1, 24 * 90),
   WORKLETS_ADMIN_EMAIL: optionalText,
   WORKLETS_ADMIN_PASSWORD: optionalText,
   SMTP_URL: optionalText,
@@ -117,6 +118,8 @@ export type ServerConfig = {
   /** API reads (procedure calls) per user (and 4x per IP when signed out). */
   readsPerMinute: number;
   sessionCacheMs: number;
+  /** How long an invitation or an admin's password-reset link works. */
+  invitationHours: number;
   maxBodyBytes: number;
   maxBatchSize: number;
   webDist: string;
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     writesPerMinute: e.WORKLETS_WRITES_PER_MINUTE,
     readsPerMinute: e.WORKLETS_READS_PER_MINUTE,
     sessionCacheMs: e.WORKLETS_SESSION_CACHE_MS,
+    invitationHours: e.WORKLETS_INVITATION_HOURS,
     maxBodyBytes: 100_000,
     maxBatchSize,
     webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),

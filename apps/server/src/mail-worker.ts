@@ -92,8 +92,12 @@ export function startMailWorker(options: MailWorkerOptions) {
         WHERE id = ${mail.id} AND sent_at IS NULL`;
       return;
     }
+    // An account mail carries a one-time secret: once sent, its body is not kept.
     await prisma.$executeRaw`
-      UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${mail.id}`;
+      UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL,
+             text_body = CASE WHEN kind IN ('invitation', 'password_reset') THEN '' ELSE text_body END,
+             html_body = CASE WHEN kind IN ('invitation', 'password_reset') THEN '' ELSE html_body END
+      WHERE id = ${mail.id}`;
   }
 
   let cleanedAt = 0;

@@ -6,11 +6,12 @@
  */
 import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
-import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
 import { createReplicatedDatabase, DatabaseError, openDatabase, redactUrl, resolveDatabaseTarget } from '@worklets/db';
+import { demoPassword, setDemoPasswords } from '@worklets/db/demo-passwords';
 import pg from 'pg';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { announceFirstAdminLink } from './first-admin.ts';
 
 const shutdownGraceMs = 10_000;
 
@@ -88,7 +89,8 @@ async function main() {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Worklets is running at ${config.publicUrl.replace(/:\d+$/, `:${port}`)} (database: ${db.description})`);
+  const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  console.log(`Worklets is running at ${url} (database: ${db.description})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +107,13 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  // After the signal handlers: a stop right after the start still finishes cleanly.
+  await announceFirstAdminLink(db.prisma, { demo: config.demo, publicUrl: url, print: console.log }).catch(
+    (error: unknown) => {
+      if (!stopping) console.error(`first admin link not made: ${(error as Error).message.split('\n')[0]}`);
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,18 @@ import type { FailureLog } from './failure-log.ts';
 /** The table of the counters (created by the first server that needs it; unlogged: counters need no crash safety). */
 const tableName = 'rate_limits';
 
-type Limit = 'auth' | 'signInIp' | 'signInAccount' | 'writeUser' | 'writeIp' | 'readUser' | 'readIp';
+type Limit =
+  | 'auth'
+  | 'signInIp'
+  | 'signInAccount'
+  | 'accountLink'
+  | 'forgotPasswordIp'
+  | 'forgotPasswordAddress'
+  | 'changePassword'
+  | 'writeUser'
+  | 'writeIp'
+  | 'readUser'
+  | 'readIp';
 
 /** Counted in batches (see the top of this file). */
 const apiLimits = new Set<Limit>(['writeUser', 'writeIp', 'readUser', 'readIp']);
@@ -121,6 +132,12 @@ export async function createRateLimits(options: {
     auth: config.authPerMinute,
     signInIp: config.signInPerMinute,
     signInAccount: config.signInPerMinute,
+    // One-time links (accept) per IP; "forgot password" per IP and per address (each sends a mail).
+    accountLink: config.signInPerMinute,
+    forgotPasswordIp: config.signInPerMinute,
+    forgotPasswordAddress: Math.max(1, Math.ceil(config.signInPerMinute / 3)),
+    // Guesses at the current password when changing it, per user.
+    changePassword: Math.max(1, Math.ceil(config.signInPerMinute / 2)),
     writeUser: config.writesPerMinute,
     writeIp: config.writesPerMinute * 4,
     readUser: config.readsPerMinute,

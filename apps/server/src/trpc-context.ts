@@ -7,17 +7,18 @@ import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify'
 import { createContextInner, type SessionUser } from '@worklets/api';
 import type { PrismaClient } from '@worklets/db';
 import type { FastifyRequest } from 'fastify';
+import type { ServerConfig } from './config.ts';
 import { databaseUnavailable, unavailableMessage } from './database-unavailable.ts';
 import type { FailureLog } from './failure-log.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { ClientFor } from './read-routing.ts';
-import { AmbiguousSessionError, type SessionResolver } from './session.ts';
+import { AmbiguousSessionError, type SessionEvent, type SessionResolver } from './session.ts';
 import type { SessionEvents } from './session-events.ts';
 
-/** The session's user, or null; failures as tRPC errors (two cookies 401, database down 503). */
-async function sessionUser(sessions: SessionResolver, cookie: string | undefined): Promise<SessionUser | null> {
+/** The session's user and token, or null; failures as tRPC errors (two cookies 401, database down 503). */
+async function resolveSession(sessions: SessionResolver, cookie: string | undefined) {
   try {
-    return (await sessions.resolve(cookie))?.user ?? null;
+    return await sessions.resolve(cookie);
   } catch (error) {
     if (error instanceof AmbiguousSessionError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message });
     if (databaseUnavailable(error))
@@ -27,9 +28,16 @@ async function sessionUser(sessions: SessionResolver, cookie: string | undefined
 }
 
 /** Seconds to wait when the request is over its limit (reads and writes counted apart), else null. */
-function rateLimitWait(limits: RateLimits, req: FastifyRequest, user: SessionUser | null) {
-  const calls = ((req.params as { path?: string }).path ?? '').split(',').length;
+async function rateLimitWait(limits: RateLimits, req: FastifyRequest, user: SessionUser | null) {
+  const paths = ((req.params as { path?: string }).path ?? '').split(',');
+  const calls = paths.length;
   const write = req.method === 'POST';
+  // Guesses at the current password: a few a minute per user, on top of the write limit.
+  const changes = paths.filter((p) => p === 'accounts.changePassword').length;
+  if (user && changes > 0) {
+    const wait = await limits.hit('changePassword', `user:${user.id}`, changes);
+    if (wait !== null) return wait;
+  }
   return user
     ? limits.hit(write ? 'writeUser' : 'readUser', `user:${user.id}`, calls)
     : limits.hit(write ? 'writeIp' : 'readIp', `ip:${req.ip}`, calls);
@@ -43,10 +51,14 @@ export function createTrpcContext(deps: {
   limits: RateLimits;
   events: SessionEvents;
   logFailure: FailureLog;
+  config: Pick<ServerConfig, 'publicUrl' | 'invitationHours'>;
 }) {
-  const { prisma, clientFor, sessions, limits, events, logFailure } = deps;
+  const { prisma, clientFor, sessions, limits, events, logFailure, config } = deps;
+  const publish = (event: SessionEvent) =>
+    void events.publish(event).catch((error: unknown) => logFailure('session events', error));
   return async ({ req, res }: CreateFastifyContextOptions) => {
-    const user = await sessionUser(sessions, req.headers.cookie);
+    const session = await resolveSession(sessions, req.headers.cookie);
+    const user = session?.user ?? null;
     req.user = user;
     const wait = await rateLimitWait(limits, req, user);
     if (wait !== null) {
@@ -56,8 +68,11 @@ export function createTrpcContext(deps: {
     return createContextInner({
       db: clientFor?.(req) ?? prisma,
       user,
-      onUserChanged: (userId) =>
-        void events.publish({ userId }).catch((error: unknown) => logFailure('session events', error)),
+      onUserChanged: (userId) => publish({ userId }),
+      onSessionEnded: (token) => publish({ token }),
+      sessionToken: session?.token ?? null,
+      publicUrl: config.publicUrl,
+      invitationHours: config.invitationHours,
     });
   };
 }

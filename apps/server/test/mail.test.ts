@@ -160,6 +160,12 @@ describe('the server sends the outbox over SMTP', () => {
     const [mail] = receivedBy(invited.email);
     expect(mail!.subject).toBe('You are invited to Worklets');
     expect(mail!.text).toContain(link);
+    // Sent: the one-time secret does not stay in the outbox.
+    const stored = async () =>
+      (await db.pool.query(`SELECT sent_at, text_body, html_body FROM outbox WHERE to_email = $1`, [invited.email]))
+        .rows[0];
+    await expect.poll(async () => (await stored())?.sent_at ?? null).not.toBeNull();
+    expect(await stored()).toMatchObject({ text_body: '', html_body: '' });
   });
 });
 

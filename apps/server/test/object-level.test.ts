@@ -140,9 +140,17 @@ describe("a mentor and another mentor's objects", () => {
       'mentors.setCapacity': { mentorId: mentor.id, capacity: 100 },
       'settings.update': { defaultMentorCapacity: 100 },
       'mail.retryNow': { id: 1 },
+      'accounts.resendInvitation': { id: otherMentor.id },
+      'accounts.resetPassword': { id: otherMentor.id },
     };
-    // Writes of the caller's own settings: no id to aim at someone else's.
-    const ownOnly = ['users.setNotifications'];
+    // These act on the caller's own settings and account only: no id to aim at someone else's
+    // (another user's session is NOT_FOUND: accounts tests).
+    const ownOnly = [
+      'users.setNotifications',
+      'accounts.changePassword',
+      'accounts.endSession',
+      'accounts.endOtherSessions',
+    ];
     const mutations = [...procedures()]
       .filter(([path, type]) => type === 'mutation' && !ownOnly.includes(path))
       .map(([path]) => path)

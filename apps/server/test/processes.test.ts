@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
-import { demoPassword } from '@worklets/auth/demo-accounts';
+import { demoPassword } from '@worklets/db/demo-passwords';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cookieHeader, freePort, startTestServer, type TestServer, testSecret } from './test-server.ts';

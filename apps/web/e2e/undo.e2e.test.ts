@@ -98,7 +98,7 @@ describe('undo', () => {
   });
 
   it('reactivating a mentor offers to restore the assignments the deactivation ended', async () => {
-    const person = await admin.api.users.create.mutate({
+    const { user: person } = await admin.api.users.create.mutate({
       email: `restore.${Date.now()}@example.test`,
       name: 'Rita Restore',
       role: 'mentor',

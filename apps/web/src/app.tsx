@@ -1,5 +1,9 @@
 import { Center, Loader } from '@mantine/core';
-import { Redirect, Route, Switch } from 'wouter';
+import type { ReactNode } from 'react';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { AccountPage } from './accounts/account-page.tsx';
+import { ForgotPasswordPage } from './accounts/forgot-password-page.tsx';
+import { LinkPage } from './accounts/link-page.tsx';
 import { AuditLogPage } from './audit-log/audit-log-page.tsx';
 import { SignInPage } from './auth/sign-in-page.tsx';
 import { ImportPage } from './imports/import-page.tsx';
@@ -18,7 +22,21 @@ import { UsersPage } from './users/users-page.tsx';
 import { WorkletDetailPage } from './worklets/worklet-detail-page.tsx';
 import { WorkletsPage } from './worklets/worklets-page.tsx';
 
+/** Pages for people who are not signed in: one-time links and "forgot password". */
+const publicPages: Record<string, () => ReactNode> = {
+  '/invite': () => <LinkPage purpose="invite" />,
+  '/reset': () => <LinkPage purpose="reset" />,
+  '/setup': () => <LinkPage purpose="setup" />,
+  '/forgot-password': () => <ForgotPasswordPage />,
+};
+
 export function App() {
+  const [location] = useLocation();
+  const publicPage = publicPages[location];
+  return publicPage ? publicPage() : <SignedInApp />;
+}
+
+function SignedInApp() {
   const me = trpc.users.me.useQuery(undefined, { retry: false, staleTime: Infinity });
   if (me.isPending) {
     return (
@@ -47,6 +65,9 @@ export function App() {
         </Route>
         <Route path="/overview">{admin ? <OverviewPage /> : <NotPermittedPage />}</Route>
         <Route path="/users">{admin ? <UsersPage user={user} /> : <NotPermittedPage />}</Route>
+        <Route path="/account">
+          <AccountPage user={user} />
+        </Route>
         <Route path="/audit-log">{admin ? <AuditLogPage /> : <NotPermittedPage />}</Route>
         <Route path="/import">{admin ? <ImportPage /> : <NotPermittedPage />}</Route>
         <Route path="/api-tokens">{admin ? <ApiTokensPage /> : <NotPermittedPage />}</Route>

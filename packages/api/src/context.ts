@@ -20,6 +20,13 @@ export type ContextOptions = {
   apiToken?: ApiTokenGrant | null;
   /** Told when a user is deactivated or changed, so that cached sessions are looked up again. */
   onUserChanged?: (userId: number) => void;
+  /** Told when one session ends, so that its cache entry goes too. */
+  onSessionEnded?: (token: string) => void;
+  /** The token of the request's session (accounts.sessions marks it "this device"). */
+  sessionToken?: string | null;
+  /** Where one-time account links point (PUBLIC_URL), and how long an invitation lasts. */
+  publicUrl?: string;
+  invitationHours?: number;
 };
 
 export function createContextInner(options: ContextOptions) {
@@ -28,6 +35,9 @@ export function createContextInner(options: ContextOptions) {
     user: options.user,
     apiToken: options.apiToken ?? null,
     onUserChanged: options.onUserChanged ?? (() => {}),
+    onSessionEnded: options.onSessionEnded ?? (() => {}),
+    sessionToken: options.sessionToken ?? null,
+    accountLinks: { publicUrl: options.publicUrl ?? 'http://localhost:3000', hours: options.invitationHours ?? 72 },
   };
 }
 

@@ -3,6 +3,7 @@
  * TypeScript services import only `type AppRouter` (no server code reaches a bundle).
  */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { accountsRouter } from './accounts/router.ts';
 import { apiTokensRouter } from './api-tokens/router.ts';
 import { assignmentsRouter } from './assignments/router.ts';
 import { batchesRouter } from './batches/router.ts';
@@ -28,6 +29,7 @@ export const appRouter = router({
   apiTokens: apiTokensRouter,
   settings: settingsRouter,
   mail: mailRouter,
+  accounts: accountsRouter,
 });
 
 export type AppRouter = typeof appRouter;

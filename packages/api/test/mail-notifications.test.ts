@@ -16,6 +16,7 @@ let admin: SessionUser;
 
 beforeAll(async () => {
   mailSite.publicUrl = 'https://worklets.example.org';
+  mailSite.sending = true;
   f = await createApiFixture();
   admin = await f.user('admin', { name: 'Ada Admin' });
 });

@@ -766,7 +766,7 @@ describe('history', () => {
 
 describe('users', () => {
   it('create: normalises the email, and a duplicate email (any case) is a CONFLICT that writes nothing', async () => {
-    const created = await api().users.create({
+    const { user: created } = await api().users.create({
       idempotencyKey: f.key(),
       email: '  Nia.Newton@Example.TEST ',
       name: ' Nia Newton ',
@@ -835,7 +835,7 @@ describe('users', () => {
   });
 
   it('update: changes name and email; duplicate email is a CONFLICT, unknown id NOT_FOUND, own admin role kept', async () => {
-    const u = await api().users.create({
+    const { user: u } = await api().users.create({
       idempotencyKey: f.key(),
       email: 'uma@example.test',
       name: 'Uma',

@@ -4,6 +4,7 @@
  * better-auth verifies them at sign-in.
  */
 import type { PrismaClient } from '@worklets/db';
+import { newPassword } from '@worklets/validators/passwords';
 import { createUserInput } from '@worklets/validators/users';
 import { hashPassword } from 'better-auth/crypto';
 
@@ -11,13 +12,15 @@ export type NewAccount = { email: string; name: string; role: 'admin' | 'mentor'
 
 export class AccountError extends Error {}
 
-export function checkPassword(password: string): void {
-  if (password.length < 8 || password.length > 128) throw new AccountError('a password has 8 to 128 characters');
+/** The product's password policy (at least 12 characters, not a common password). */
+async function checkPassword(password: string): Promise<void> {
+  const parsed = await newPassword.safeParseAsync(password);
+  if (!parsed.success) throw new AccountError(`password: ${parsed.error.issues[0]!.message}`);
 }
 
 /** Creates the user, or gives an existing user with that email a password and the role. */
 export async function upsertUserWithPassword(prisma: PrismaClient, account: NewAccount) {
-  checkPassword(account.password);
+  await checkPassword(account.password);
   const parsed = createUserInput.safeParse({ email: account.email, name: account.name, role: account.role });
   if (!parsed.success)
     throw new AccountError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

@@ -10,7 +10,7 @@ import { DatabaseError, openDatabase } from '@worklets/db';
 import { AccountError, upsertUserWithPassword } from './accounts.ts';
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (8-128 characters): ');
+  if (process.stdin.isTTY) process.stderr.write('Password (12-128 characters, not a common one): ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)

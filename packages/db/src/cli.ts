@@ -2,7 +2,7 @@
  * Command line of the data layer (package scripts db:*):
  *   migrate                      apply pending migrations
  *   migration <name>             create the next migration from prisma/schema.prisma
- *   seed                         load the demo program into an empty database
+ *   seed                         load the demo program into an empty database (its passwords only with WORKLETS_DEMO=1)
  *   seed-bulk [--worklets N] [--mentors N] [--students N] [--admins N]
  *   backfill-legacy [--dry-run]  move legacy worklets.mentor_id into assignments (--dry-run: print the plan, write nothing)
  *   import-legacy --from mysql://USER@HOST:PORT/DB [--dry-run]
@@ -13,14 +13,24 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from './database.ts';
 import { DatabaseError } from './errors.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
 import { backfillLegacyMentors } from './legacy/backfill-legacy.ts';
 import { importLegacy, importReportLines } from './legacy/import-legacy.ts';
 import { readLegacy } from './legacy/read-legacy.ts';
 import { createMigration } from './migrate/migrations.ts';
 import { generateDemoProgram } from './seed/demo.ts';
+import { demoPassword, setDemoPasswords } from './seed/demo-passwords.ts';
 import { isDatabaseEmpty, loadProgram } from './seed/load.ts';
 import { generateProgram } from './seed/program.ts';
 import { withConnection } from './sql.ts';
+
+/** Demo passwords only in demo mode (they are published in the README); says what it did. */
+async function seedPasswords(prisma: PrismaClient): Promise<string> {
+  if (process.env.WORKLETS_DEMO !== '1')
+    return 'no passwords set (WORKLETS_DEMO is not 1): give an admin one with pnpm create-admin, then invite users from the Users screen';
+  const accounts = await setDemoPasswords(prisma);
+  return `demo accounts (${accounts}) can sign in with password "${demoPassword}": admin@, mentor@ and student@worklets.example`;
+}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -83,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
           `loaded ${program.users.length} users, ${program.worklets.length} worklets, ${program.assignments.length} assignments, ` +
             `${program.events.length} events (${rows} rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
         );
+        if (command === 'seed') console.log(await seedPasswords(db.prisma));
       } finally {
         await db.close();
       }

@@ -1,5 +1,6 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'wouter';
 import { trpc } from '../trpc.ts';
 import { signIn } from './session.ts';
 
@@ -58,6 +59,9 @@ export function SignInPage() {
             <Button type="submit" loading={busy}>
               Sign in
             </Button>
+            <Anchor component={Link} href="/forgot-password" size="sm">
+              Forgot password?
+            </Anchor>
           </Stack>
         </form>
       </Paper>

@@ -74,6 +74,9 @@ export function AppLayout({ user, children }: { user: SessionUser; children: Rea
               <Menu.Item component={Link} href="/settings/notifications">
                 Notifications
               </Menu.Item>
+              <Menu.Item component={Link} href="/account">
+                Your account
+              </Menu.Item>
               <Menu.Item onClick={leave}>Sign out</Menu.Item>
             </Menu.Dropdown>
           </Menu>

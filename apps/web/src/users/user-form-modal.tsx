@@ -3,6 +3,7 @@ import { schemaResolver, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import type { RouterOutputs } from '@worklets/api';
 import { createUserInput, type UserRole, userRoles } from '@worklets/validators/users';
+import type { ShownLink } from '../accounts/account-link-modal.tsx';
 import { fieldErrors } from '../lib/api-errors.ts';
 import { FormModal } from '../lib/form-modal.tsx';
 import { useSubmitOnce } from '../lib/idempotency.ts';
@@ -15,7 +16,16 @@ type Values = { name: string; email: string; role: UserRole };
  * Create a user, or edit one when `user` is given. Fields are checked in the browser with the
  * API's zod schema (the same messages); the server's field errors show in the same places.
  */
-export function UserFormModal({ onClose, user }: { onClose: () => void; user?: User }) {
+export function UserFormModal({
+  onClose,
+  onInvited,
+  user,
+}: {
+  onClose: () => void;
+  /** A new user's invitation link, to show to the admin. */
+  onInvited?: (shown: ShownLink) => void;
+  user?: User;
+}) {
   const utils = trpc.useUtils();
   const form = useForm<Values>({
     initialValues: { name: user?.name ?? '', email: user?.email ?? '', role: user?.role ?? 'mentor' },
@@ -30,15 +40,15 @@ export function UserFormModal({ onClose, user }: { onClose: () => void; user?: U
     if (form.validate().hasErrors) return;
     const { name, email, role } = form.getValues();
     try {
-      const saved = user
-        ? await update.mutateAsync({ id: user.id, name, email, role })
-        : await create.mutateAsync({ idempotencyKey, name, email, role });
+      if (user) {
+        const saved = await update.mutateAsync({ id: user.id, name, email, role });
+        notifications.show({ color: 'green', title: 'User saved', message: `${saved.name} (${saved.role})` });
+      } else {
+        // The invitation dialog that follows says the user was created (and gives their link).
+        const created = await create.mutateAsync({ idempotencyKey, name, email, role });
+        onInvited?.({ kind: 'invitation', name: created.user.name, created: true, ...created.invitation });
+      }
       await Promise.all([utils.users.invalidate(), utils.mentors.invalidate()]);
-      notifications.show({
-        color: 'green',
-        title: user ? 'User saved' : 'User created',
-        message: `${saved.name} (${saved.role})`,
-      });
       onClose();
     } catch {
       // Shown in the form.

@@ -16,6 +16,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import type { RouterOutputs, SessionUser } from '@worklets/api';
 import { type UserRole, userRoles } from '@worklets/validators/users';
 import { useState } from 'react';
+import { AccountLinkModal, type ShownLink } from '../accounts/account-link-modal.tsx';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
 import { trpc } from '../trpc.ts';
@@ -37,6 +38,19 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   const [confirming, setConfirming] = useState<User | null>(null);
+  const [shownLink, setShownLink] = useState<ShownLink | null>(null);
+  const resend = trpc.accounts.resendInvitation.useMutation();
+  const reset = trpc.accounts.resetPassword.useMutation();
+  const linkError = resend.error ?? reset.error;
+
+  async function makeLink(u: User, kind: ShownLink['kind']) {
+    try {
+      const made = await (kind === 'invitation' ? resend : reset).mutateAsync({ id: u.id });
+      setShownLink({ kind, name: u.name, ...made });
+    } catch {
+      // Shown above the table.
+    }
+  }
 
   return (
     <Stack>
@@ -75,6 +89,11 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
           {errorMessage(list.error)}
         </Alert>
       )}
+      {linkError && (
+        <Alert color="red" role="alert">
+          {errorMessage(linkError)}
+        </Alert>
+      )}
       {list.isSuccess && items.length === 0 && <Text c="dimmed">No users match.</Text>}
       {items.length > 0 && (
         <Table striped aria-label="Users" className="stack-on-phone">
@@ -109,6 +128,26 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
                     <Button size="xs" variant="default" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
                       Edit
                     </Button>
+                    {u.isActive && (
+                      <>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => makeLink(u, 'invitation')}
+                          aria-label={`Re-send invitation to ${u.name}`}
+                        >
+                          Re-send invitation
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => makeLink(u, 'password_reset')}
+                          aria-label={`Reset password of ${u.name}`}
+                        >
+                          Reset password
+                        </Button>
+                      </>
+                    )}
                     {u.id !== me.id && (
                       <Button
                         size="xs"
@@ -129,7 +168,14 @@ export function UsersPage({ user: me }: { user: SessionUser }) {
       )}
       <LoadMore query={list} label="Load more users" />
       {confirming && <ActivationModal user={confirming} onClose={() => setConfirming(null)} />}
-      {editing && <UserFormModal onClose={() => setEditing(null)} user={editing === 'new' ? undefined : editing} />}
+      {editing && (
+        <UserFormModal
+          onClose={() => setEditing(null)}
+          onInvited={setShownLink}
+          user={editing === 'new' ? undefined : editing}
+        />
+      )}
+      {shownLink && <AccountLinkModal shown={shownLink} onClose={() => setShownLink(null)} />}
     </Stack>
   );
 }

@@ -1,11 +1,12 @@
 /**
  * Account emails (an invitation, a password reset), queued in the caller's transaction so
  * that the mail exists exactly when the change that asks for it commits. The outbox and
- * its worker send them (issue 10: the mail work fills this in); without mail configured,
- * nothing is sent and the admin copies the link from the screen instead.
+ * its worker send them. Without mail configured nothing is queued (the admin copies the link
+ * from the screen), so a one-time secret never waits in the outbox for a sender that does not
+ * exist; once sent, the worker blanks the body of an account mail (the secret is in it).
  */
 import type { Tx } from '../assignments/mentor-changes.ts';
-import { escapeHtml, htmlMail, queueMails } from './outbox.ts';
+import { escapeHtml, htmlMail, mailSite, queueMails } from './outbox.ts';
 
 export type AccountMail = {
   kind: 'invitation' | 'password_reset';
@@ -39,6 +40,7 @@ function wording(mail: AccountMail): { subject: string; lines: string[]; action:
 
 /** Queues `mail` for sending (the outbox worker sends it once the transaction commits). */
 export async function queueAccountMail(tx: Tx, mail: AccountMail): Promise<void> {
+  if (!mailSite.sending) return;
   const { subject, lines, action } = wording(mail);
   await queueMails(tx, [
     {

@@ -9,10 +9,11 @@ import type { Prisma } from '@worklets/db';
 import type { Tx } from '../assignments/mentor-changes.ts';
 
 /**
- * Where links in mail point: the server sets `publicUrl` to its PUBLIC_URL at start
- * (as it replaces `errorLog`); the API has no configuration of its own.
+ * Where links in mail point, and whether mail is sent at all: the server sets `publicUrl` to
+ * its PUBLIC_URL and `sending` to whether SMTP is configured, at start (as it replaces
+ * `errorLog`); the API has no configuration of its own.
  */
-export const mailSite = { publicUrl: 'http://localhost:3000' };
+export const mailSite = { publicUrl: 'http://localhost:3000', sending: false };
 
 /** A link to `path` on the public URL. */
 export function siteLink(path: string): string {

@@ -41,7 +41,9 @@ export const usersRouter = router({
   }),
 
   /** Idempotent: the same `idempotencyKey` from the same admin returns the first user. */
-  create: adminProcedure.input(createUserRequest).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user)),
+  create: adminProcedure
+    .input(createUserRequest)
+    .mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.user, ctx.accountLinks)),
   update: adminProcedure.input(updateUserInput).mutation(async ({ ctx, input }) => {
     const user = await updateUser(ctx.db, input, ctx.user);
     ctx.onUserChanged(user.id);

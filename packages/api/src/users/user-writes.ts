@@ -13,6 +13,7 @@
 import { TRPCError } from '@trpc/server';
 import type { PrismaClient } from '@worklets/db';
 import type { CreateUserRequest, UpdateUserInput } from '@worklets/validators/users';
+import { type LinkSettings, sendAccountLink } from '../accounts/admin-links.ts';
 import type { Actor, Tx } from '../assignments/mentor-changes.ts';
 import { applyMentorChanges, lockWorkletForChange } from '../assignments/mentor-changes.ts';
 import { BatchRecorder } from '../batches/batch-recorder.ts';
@@ -53,16 +54,27 @@ async function ensureAnotherAdminRemains(tx: Tx, userId: number, actor: Actor): 
     throw conflict('This is the last active admin: make someone else an admin first.');
 }
 
-/** One row per (admin, idempotency key), like worklets.create (see worklet-writes.ts). */
-export async function createUser(db: PrismaClient, input: CreateUserRequest, actor: Actor) {
+/**
+ * One row per (admin, idempotency key), like worklets.create (see worklet-writes.ts), with
+ * its invitation link made in the same transaction. The same request again (its answer was
+ * lost) gets the first user and a new link: the first link dies.
+ */
+export async function createUser(db: PrismaClient, input: CreateUserRequest, actor: Actor, links: LinkSettings) {
   const { idempotencyKey, ...data } = input;
   try {
-    return await db.user.create({ data: { ...data, createdById: actor.id, idempotencyKey }, select: userSelect });
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { ...data, createdById: actor.id, idempotencyKey },
+        select: userSelect,
+      });
+      return { user, invitation: await sendAccountLink(tx, user, 'invitation', actor, links) };
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const first = await db.user.findFirst({ where: { createdById: actor.id, idempotencyKey }, select: userSelect });
     if (!first) throw error;
-    return first;
+    const invitation = await db.$transaction((tx) => sendAccountLink(tx, first, 'invitation', actor, links));
+    return { user: first, invitation };
   }
 }
 

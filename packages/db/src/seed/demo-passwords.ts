@@ -1,10 +1,13 @@
 /**
  * Passwords for the demo data's sign-in accounts (README, "Demo accounts"):
  * admin@, mentor@ and student@worklets.example, all with the password below.
- * Set when the server loads the demo program into an empty database.
+ * Set only in demo mode (WORKLETS_DEMO=1): when the server loads the demo program into an
+ * empty database, and by `pnpm db:seed`. Hashed with better-auth's scrypt, so its sign-in
+ * verifies them.
  */
-import { demoEmails, type PrismaClient } from '@worklets/db';
 import { hashPassword } from 'better-auth/crypto';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { demoEmails } from './program.ts';
 
 export const demoPassword = 'worklets-demo';
 const demoAccountEmails = Object.values(demoEmails);
