@@ -11,6 +11,8 @@ const databaseTests = [
   'apps/server/test/**/*.test.ts',
 ];
 const pureTests = ['packages/api/test/wire-format.test.ts'];
+/** Several server processes on one database: PostgreSQL only (PGlite serves one process). */
+const postgresOnlyTests = ['apps/server/test/scale-out.test.ts'];
 
 export default defineConfig({
   test: {
@@ -40,7 +42,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'pglite', include: databaseTests, exclude: pureTests, env: { WORKLETS_TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: databaseTests,
+          exclude: [...pureTests, ...postgresOnlyTests],
+          env: { WORKLETS_TEST_DB: 'pglite' },
+        },
       },
       {
         extends: true,

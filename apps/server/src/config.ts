@@ -59,6 +59,7 @@ export const envSchema = z.object({
     .enum(['', '0', '1'], { message: 'must be 1 (load the demo program) or 0' })
     .optional()
     .transform((raw) => raw === '1'),
+  WORKLETS_WORKERS: int(1, 1, 64),
   WORKLETS_DB_POOL_SIZE: int(10, 1, 200),
   WORKLETS_DB_CONNECT_TIMEOUT_MS: int(3000, 100, 120_000),
   WORKLETS_AUTH_PER_MINUTE: int(60, 1, 1_000_000),
@@ -85,6 +86,8 @@ export type ServerConfig = {
   /** Load the demo program into an empty database. */
   demo: boolean;
   databaseUrl: string | undefined;
+  /** Server processes (node:cluster workers on one port); above 1 only on a PostgreSQL server. */
+  workers: number;
   dataDir: string | undefined;
   poolSize: number;
   connectTimeoutMs: number;
@@ -149,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(
       'WORKLETS_DEMO=1 loads accounts with a published password: it is refused with NODE_ENV=production or a non-local PUBLIC_URL',
     );
+  // The embedded database is one process's: it cannot be shared by several.
+  if (e.WORKLETS_WORKERS > 1 && !e.DATABASE_URL)
+    throw new ConfigError('WORKLETS_WORKERS above 1 needs DATABASE_URL (the embedded database serves one process)');
   if (Boolean(e.WORKLETS_ADMIN_EMAIL) !== Boolean(e.WORKLETS_ADMIN_PASSWORD))
     throw new ConfigError('set both WORKLETS_ADMIN_EMAIL and WORKLETS_ADMIN_PASSWORD to create the first admin');
   return {
@@ -162,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustedProxies: e.TRUSTED_PROXIES,
     demo: e.WORKLETS_DEMO,
     databaseUrl: e.DATABASE_URL,
+    workers: e.WORKLETS_WORKERS,
     dataDir: e.WORKLETS_DATA_DIR,
     poolSize: e.WORKLETS_DB_POOL_SIZE,
     connectTimeoutMs: e.WORKLETS_DB_CONNECT_TIMEOUT_MS,

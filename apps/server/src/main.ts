@@ -1,30 +1,26 @@
 /**
  * Starts Worklets: opens the database (embedded unless DATABASE_URL is set; migrations are
- * applied; the demo program only with WORKLETS_DEMO=1), then serves the app.
+ * applied; the demo program only with WORKLETS_DEMO=1), then serves the app; with
+ * WORKLETS_WORKERS=N, in N worker processes of a cluster (cluster.ts).
  * SIGINT/SIGTERM: requests in flight finish (at most `shutdownGraceMs`), then the pool
  * closes and the process exits with 0. A busy port is a one-line error and exit code 1.
  */
+import cluster from 'node:cluster';
 import { type AuthLog, createAuth } from '@worklets/auth';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
-import { DatabaseError, openDatabase, resolveDatabaseTarget } from '@worklets/db';
+import { DatabaseError, type OpenedDatabase, openDatabase, resolveDatabaseTarget } from '@worklets/db';
 import pg from 'pg';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { runPrimary } from './cluster.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 
 const shutdownGraceMs = 10_000;
 
 class StartError extends Error {}
 
-async function main() {
-  const config = loadConfig();
-  const target = resolveDatabaseTarget({ DATABASE_URL: config.databaseUrl, WORKLETS_DATA_DIR: config.dataDir });
-  const db = await openDatabase({
-    target,
-    seedDemoIfEmpty: config.demo,
-    poolSize: config.poolSize,
-    connectionTimeoutMs: config.connectTimeoutMs,
-  });
+/** Migrations were applied by openDatabase; now the demo passwords and the first admin, once. */
+async function prepareDatabase(db: OpenedDatabase, config: ServerConfig) {
   if (db.appliedMigrations.length) console.log(`migrations applied: ${db.appliedMigrations.join(', ')}`);
   if (db.seededDemo) {
     await setDemoPasswords(db.prisma);
@@ -39,6 +35,32 @@ async function main() {
       role: 'admin',
     });
     console.log(`admin ready: ${admin.email}`);
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+  const target = resolveDatabaseTarget({ DATABASE_URL: config.databaseUrl, WORKLETS_DATA_DIR: config.dataDir });
+  // WORKLETS_WORKERS > 1: this primary migrates and prepares the database, closes it, and forks
+  // the workers (cluster.ts); each worker opens it without migrating and serves.
+  const worker = config.workers > 1 && cluster.isWorker;
+  const db = await openDatabase({
+    target,
+    seedDemoIfEmpty: config.demo && !worker,
+    migrate: !worker,
+    poolSize: config.poolSize,
+    connectionTimeoutMs: config.connectTimeoutMs,
+  });
+  if (!worker) await prepareDatabase(db, config);
+  if (config.workers > 1 && cluster.isPrimary) {
+    await db.close();
+    const where = (port: number) => config.publicUrl.replace(/:\d+$/, `:${port}`);
+    return runPrimary({
+      workers: config.workers,
+      runningLine: (port) =>
+        `Worklets is running at ${where(port)} (database: ${db.description}; ${config.workers} worker processes)`,
+      stopGraceMs: shutdownGraceMs + 5_000,
+    });
   }
   // Several processes may share a PostgreSQL server: rate limits and session ends go through it.
   const shared = db.kind === 'postgres';
@@ -76,7 +98,11 @@ async function main() {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Worklets is running at ${config.publicUrl.replace(/:\d+$/, `:${port}`)} (database: ${db.description})`);
+  if (worker) console.log(`worker ${cluster.worker?.id} (pid ${process.pid}) is listening on port ${port}`);
+  else
+    console.log(
+      `Worklets is running at ${config.publicUrl.replace(/:\d+$/, `:${port}`)} (database: ${db.description})`,
+    );
 
   let stopping = false;
   const stop = async (signal: string) => {
