@@ -61,7 +61,8 @@ export function runPrimary({ workers, runningLine, stopGraceMs }: PrimaryOptions
       alive.delete(worker);
       const how = signal ?? `code ${code}`;
       if (stopping) {
-        if (code !== 0) exitCode = 1;
+        // A worker still starting has no handler yet: the signal itself ends it, which is fine.
+        if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') exitCode = 1;
         return finish();
       }
       if (!startedOnce.has(slot)) {
