@@ -12,6 +12,7 @@
  * Nothing but PostgreSQL is shared between workers: see the README's "Deployment".
  */
 import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
 
 const firstBackoffMs = 500;
 const maxBackoffMs = 30_000;
@@ -88,4 +89,13 @@ export function runPrimary({ workers, runningLine, stopGraceMs }: PrimaryOptions
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** Whether nobody listens on the port now (checked before the fork; a race is caught by the workers). */
+export function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }

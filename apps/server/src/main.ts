@@ -12,12 +12,17 @@ import { demoPassword, setDemoPasswords } from '@worklets/auth/demo-accounts';
 import { DatabaseError, type OpenedDatabase, openDatabase, resolveDatabaseTarget } from '@worklets/db';
 import pg from 'pg';
 import { buildApp } from './app.ts';
-import { runPrimary } from './cluster.ts';
+import { portIsFree, runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
 
 const shutdownGraceMs = 10_000;
 
 class StartError extends Error {}
+
+const portInUse = (config: ServerConfig) =>
+  new StartError(
+    `port ${config.port} on ${config.host} is in use: stop the program using it, or set PORT to another port`,
+  );
 
 /** Migrations were applied by openDatabase; now the demo passwords and the first admin, once. */
 async function prepareDatabase(db: OpenedDatabase, config: ServerConfig) {
@@ -54,6 +59,8 @@ async function main() {
   if (!worker) await prepareDatabase(db, config);
   if (config.workers > 1 && cluster.isPrimary) {
     await db.close();
+    // One line, as a single process says it (else every worker would).
+    if (!(await portIsFree(config.port, config.host))) throw portInUse(config);
     const where = (port: number) => config.publicUrl.replace(/:\d+$/, `:${port}`);
     return runPrimary({
       workers: config.workers,
@@ -90,10 +97,7 @@ async function main() {
     await app.close().catch(() => {});
     await rateLimitStore?.end().catch(() => {});
     await db.close().catch(() => {});
-    if ((error as { code?: string }).code === 'EADDRINUSE')
-      throw new StartError(
-        `port ${config.port} on ${config.host} is in use: stop the program using it, or set PORT to another port`,
-      );
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw portInUse(config);
     throw error;
   }
   const address = app.server.address();

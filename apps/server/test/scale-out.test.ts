@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -354,6 +355,22 @@ describe('WORKLETS_WORKERS=2: one command, a cluster of two workers', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('SIGTERM: telling 2 workers to finish requests in flight');
+  });
+
+  it('a busy port: one line, exit code 1, as a single process', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
+    try {
+      const server = startServer({ DATABASE_URL: db.connectionString, PORT: String(port), WORKLETS_WORKERS: '2' });
+      expect(await server.exited).toBe(1);
+      expect(server.output().trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^error: port ${port} .*in use`)),
+      ]);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('refuses several workers on the embedded database, in one line', async () => {
