@@ -11,8 +11,9 @@ const databaseTests = [
   'apps/server/test/**/*.test.ts',
 ];
 const pureTests = ['packages/api/test/wire-format.test.ts'];
-// Builds its own PostgreSQL primary and streaming replica: once is enough (never on PGlite).
-const postgresOnlyTests = ['apps/server/test/read-replicas.test.ts'];
+/** PostgreSQL only: the read-replica test builds its own primary and streaming replica; the
+ * scale-out test runs several server processes on one database (PGlite serves one process). */
+const postgresOnlyTests = ['apps/server/test/read-replicas.test.ts', 'apps/server/test/scale-out.test.ts'];
 
 export default defineConfig({
   test: {

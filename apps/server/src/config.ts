@@ -73,6 +73,7 @@ export const envSchema = z.object({
     .enum(['', '0', '1'], { message: 'must be 1 (load the demo program) or 0' })
     .optional()
     .transform((raw) => raw === '1'),
+  WORKLETS_WORKERS: int(1, 1, 64),
   WORKLETS_DB_POOL_SIZE: int(10, 1, 200),
   WORKLETS_DB_CONNECT_TIMEOUT_MS: int(3000, 100, 120_000),
   WORKLETS_AUTH_PER_MINUTE: int(60, 1, 1_000_000),
@@ -106,6 +107,8 @@ export type ServerConfig = {
   replicaUrls: string[];
   /** After a write, that client's reads go to the primary for this long. */
   readYourWritesMs: number;
+  /** Server processes (node:cluster workers on one port); above 1 only on a PostgreSQL server. */
+  workers: number;
   dataDir: string | undefined;
   poolSize: number;
   connectTimeoutMs: number;
@@ -174,6 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(
       'WORKLETS_DEMO=1 loads accounts with a published password: it is refused with NODE_ENV=production or a non-local PUBLIC_URL',
     );
+  // The embedded database is one process's: it cannot be shared by several.
+  if (e.WORKLETS_WORKERS > 1 && !e.DATABASE_URL)
+    throw new ConfigError('WORKLETS_WORKERS above 1 needs DATABASE_URL (the embedded database serves one process)');
   if (Boolean(e.WORKLETS_ADMIN_EMAIL) !== Boolean(e.WORKLETS_ADMIN_PASSWORD))
     throw new ConfigError('set both WORKLETS_ADMIN_EMAIL and WORKLETS_ADMIN_PASSWORD to create the first admin');
   if (e.DATABASE_REPLICA_URLS.length && !e.DATABASE_URL)
@@ -193,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: e.DATABASE_URL,
     replicaUrls: e.DATABASE_REPLICA_URLS,
     readYourWritesMs: e.WORKLETS_READ_YOUR_WRITES_MS,
+    workers: e.WORKLETS_WORKERS,
     dataDir: e.WORKLETS_DATA_DIR,
     poolSize: e.WORKLETS_DB_POOL_SIZE,
     connectTimeoutMs: e.WORKLETS_DB_CONNECT_TIMEOUT_MS,

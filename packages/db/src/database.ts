@@ -26,10 +26,12 @@ export type OpenOptions = ClientOptions & {
   target?: DatabaseTarget;
   /** Load the demo program into an empty database (default: only for the embedded one). */
   seedDemoIfEmpty?: boolean;
+  /** Apply pending migrations first (default). Off where another process has just migrated. */
+  migrate?: boolean;
 };
 
 export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDatabase> {
-  const { target: requested, seedDemoIfEmpty, ...clientOptions } = options;
+  const { target: requested, seedDemoIfEmpty, migrate = true, ...clientOptions } = options;
   const target = requested ?? resolveDatabaseTarget();
   const embedded = target.kind === 'embedded' ? await startEmbeddedPostgres(target.dataDir) : null;
   const connectionString = embedded ? embedded.connectionString : (target as { url: string }).url;
@@ -38,7 +40,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
   let db: Database | undefined;
   try {
     if (!embedded) await ensurePostgresServer(connectionString);
-    const appliedMigrations = await migrateDatabase(connectionString);
+    const appliedMigrations = migrate ? await migrateDatabase(connectionString) : [];
     db = createPrismaClient(connectionString, {
       ...clientOptions,
       // PGlite is one session: one connection, and transactions queue for it, whatever
