@@ -7,94 +7,33 @@
  *       answering, and once it is back requests succeed without restarting the server;
  *   (c) finding 16 of the security review: an outage is logged once per kind of failure
  *       per interval, not as a stack trace per request, and the API's 503s are logged.
- * The PostgreSQL server programs are found with `pg_config --bindir`, else in the newest
- * /usr/lib/postgresql/<version>/bin (Debian's layout).
+ * The PostgreSQL server programs are run by ./pg-cluster.ts.
  */
-import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createPrismaClient, type Database, migrateDatabase } from '@worklets/db';
 import getPort from 'get-port';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cluster, giveToPostgres, pgTool } from './pg-cluster.ts';
 import { readBody, startTestServer, type TestServer } from './test-server.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
-
-/** The folder of initdb and pg_ctl. */
-async function postgresBinDir(): Promise<string> {
-  const candidates: string[] = [];
-  try {
-    candidates.push((await run('pg_config', ['--bindir'])).stdout.trim());
-  } catch {
-    // No pg_config on PATH: look where Debian installs the server.
-  }
-  const root = '/usr/lib/postgresql';
-  if (existsSync(root))
-    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a)))
-      candidates.push(join(root, version, 'bin'));
-  const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-  if (!found) throw new Error(`initdb and pg_ctl not found (looked in ${candidates.join(', ') || 'no folder'})`);
-  return found;
-}
-
-let bin: string;
-
-/** Runs a PostgreSQL tool; as root (initdb and postgres refuse root) it runs as the postgres user. */
-async function pgTool(tool: string, args: string[]) {
-  const [file, argv] = isRoot
-    ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
-    : [join(bin, tool), args];
-  return run(file, argv, { timeout: 60_000 });
-}
-
 let dir: string;
-let dataDir: string;
-let port: number;
-let clusterStarted = false;
+let pg: ReturnType<typeof cluster>;
 let db: Database;
 let s: TestServer;
 let cookie: string;
 
-async function startCluster() {
-  await pgTool('pg_ctl', [
-    '-D',
-    dataDir,
-    '-l',
-    join(dir, 'postgres.log'),
-    '-w',
-    '-t',
-    '30',
-    '-o',
-    `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
-  clusterStarted = true;
-}
-
-async function stopCluster(mode: 'fast' | 'immediate' = 'fast') {
-  await pgTool('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '30', 'stop']);
-  clusterStarted = false;
-}
-
 beforeAll(async () => {
-  bin = await postgresBinDir();
   dir = mkdtempSync(join(tmpdir(), 'wl-pg-'));
-  dataDir = join(dir, 'data');
-  if (isRoot) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
-  }
-  await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  port = await getPort();
-  await startCluster();
-  await pgTool('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'worklets']);
-  const url = `postgresql://postgres@127.0.0.1:${port}/worklets`;
+  await giveToPostgres(dir);
+  pg = cluster(dir, 'data', await getPort());
+  await pgTool('initdb', ['-D', pg.dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  await pg.start();
+  await pgTool('createdb', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', 'worklets']);
+  const url = pg.url('worklets');
   await migrateDatabase(url);
   db = createPrismaClient(url, { poolSize: 2, connectionTimeoutMs: 500, transactionMaxWaitMs: 500 });
   // Every signed-in request looks its session up in the database here (no session cache).
@@ -106,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
   await db?.close().catch(() => {});
-  if (clusterStarted) await stopCluster('immediate').catch(() => {});
+  if (pg?.running) await pg.stop('immediate').catch(() => {});
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -126,7 +65,7 @@ async function timed(path: string, init: { cookie?: string } = {}, input?: unkno
 
 /** Connections of the cluster currently running pg_sleep (seen from a connection of its own). */
 async function sleepingConnections(): Promise<number> {
-  const probe = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/postgres`, {
+  const probe = createPrismaClient(pg.url('postgres'), {
     poolSize: 1,
     connectionTimeoutMs: 2_000,
   });
@@ -205,7 +144,7 @@ describe('resilience on a real PostgreSQL server', () => {
   it('survives a database restart: clean failures while it is down, recovery without restarting the server (finding 16: logged once per kind)', async () => {
     expect((await timed('health')).status).toBe(200);
     outageStart = s.logs.length;
-    await stopCluster('fast');
+    await pg.stop('fast');
 
     for (const call of [
       () => timed('health'),
@@ -227,7 +166,7 @@ describe('resilience on a real PostgreSQL server', () => {
     const healthz = await fetch(`${s.url}/healthz`);
     expect(healthz.status).toBe(200);
 
-    await startCluster();
+    await pg.start();
     const started = Date.now();
     let health = await timed('health');
     while (health.status !== 200 && Date.now() - started < 10_000) {
