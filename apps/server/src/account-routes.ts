@@ -87,7 +87,10 @@ export function mountAccountRoutes(app: FastifyInstance, deps: Deps) {
     if (!parsed.success) return refuse(request, reply, 400, invalid(parsed.error).message, { field: 'email' });
     const waitAddress = await limits.hit('forgotPasswordAddress', `address:${parsed.data.email}`);
     if (waitAddress !== null) return tooMany(request, reply, waitAddress);
-    await requestPasswordReset(prisma, parsed.data.email, { publicUrl: config.publicUrl });
+    // Answered before the work is done: an existing address takes no longer than an unknown one.
+    void requestPasswordReset(prisma, parsed.data.email, { publicUrl: config.publicUrl }).catch((error: unknown) =>
+      request.log.error({ err: error }, 'forgot password: the reset link was not made'),
+    );
     return reply.send({ ok: true, message: forgotPasswordAnswer });
   });
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mailSite } from '@worklets/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { forgotPasswordAnswer } from '../src/account-routes.ts';
 import { announceFirstAdminLink } from '../src/first-admin.ts';
@@ -155,7 +156,23 @@ describe('POST /api/account/forgot', () => {
     const [a, b] = [await known.text(), await unknown.text()];
     expect(a).toBe(b);
     expect(JSON.parse(a).message).toBe(forgotPasswordAnswer);
-    expect(await s.prisma.accountToken.count({ where: { userId: user.id, purpose: 'password_reset' } })).toBe(1);
+    // No mail configured here: no link is made (it could reach nobody).
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await s.prisma.accountToken.count({ where: { userId: user.id, purpose: 'password_reset' } })).toBe(0);
+  });
+
+  it('with mail, the existing address gets its link after the answer, which does not wait for it', async () => {
+    const user = await s.createUser('student');
+    mailSite.sending = true;
+    try {
+      const known = await post(s, '/api/account/forgot', { email: user.email });
+      expect(known.status).toBe(200);
+      await expect
+        .poll(() => s.prisma.accountToken.count({ where: { userId: user.id, purpose: 'password_reset' } }))
+        .toBe(1);
+    } finally {
+      mailSite.sending = false;
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { isCurrentPassword } from '../src/accounts/credentials.ts';
 import { issueFirstAdminLink } from '../src/accounts/first-admin.ts';
 import { requestPasswordReset } from '../src/accounts/forgot-password.ts';
 import type { SessionUser } from '../src/context.ts';
+import { mailSite } from '../src/mail/outbox.ts';
 import { createCaller, createContextInner } from '../src/root.ts';
 import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 import { caught, fieldErrors, rejectsWithoutWriting } from './helpers.ts';
@@ -121,18 +122,63 @@ describe('invitations', () => {
 });
 
 describe('forgot password', () => {
-  it('an active user gets a 1 h reset link; an unknown or deactivated address gets nothing, and no error', async () => {
-    const { user, invitation } = await invite();
-    await requestPasswordReset(f.db.prisma, user.email, { publicUrl });
-    const tokens = await f.db.prisma.accountToken.findMany({ where: { userId: user.id } });
-    expect(tokens.map((t) => t.purpose)).toEqual(['password_reset']);
-    const hours = (tokens[0]!.expiresAt.getTime() - tokens[0]!.createdAt.getTime()) / 3_600_000;
-    expect(hours).toBe(1);
-    // The invitation died with it.
-    await rejectedLink(acceptAccountLink(f.db.prisma, { token: secretOf(invitation.link), password: strong }));
+  it('with mail: an active user gets a 1 h reset link; an unknown or deactivated address gets nothing, and no error', async () => {
+    mailSite.sending = true;
+    try {
+      const { user } = await invite();
+      await requestPasswordReset(f.db.prisma, user.email, { publicUrl });
+      const tokens = await f.db.prisma.accountToken.findMany({ where: { userId: user.id }, orderBy: { id: 'asc' } });
+      expect(tokens.map((t) => t.purpose)).toEqual(['invitation', 'password_reset']);
+      const hours = (tokens[1]!.expiresAt.getTime() - tokens[1]!.createdAt.getTime()) / 3_600_000;
+      expect(hours).toBe(1);
+      const before = await f.snapshot();
+      await requestPasswordReset(f.db.prisma, 'nobody@example.test', { publicUrl });
+      expect(await f.snapshot()).toEqual(before);
+    } finally {
+      mailSite.sending = false;
+    }
+  });
+
+  it("cannot be used to cancel someone's invitation, and makes at most 3 live links", async () => {
+    mailSite.sending = true;
+    try {
+      const { user, invitation } = await invite();
+      for (let i = 0; i < 5; i++) await requestPasswordReset(f.db.prisma, user.email, { publicUrl });
+      const resets = await f.db.prisma.accountToken.count({ where: { userId: user.id, purpose: 'password_reset' } });
+      expect(resets).toBe(3);
+      // The admin's invitation still works, and setting the password ends the other links.
+      await acceptAccountLink(f.db.prisma, { token: secretOf(invitation.link), password: strong });
+      expect(await f.db.prisma.accountToken.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
+    } finally {
+      mailSite.sending = false;
+    }
+  });
+
+  it('without mail makes no link at all (it could reach nobody)', async () => {
+    const { user } = await invite();
     const before = await f.snapshot();
-    await requestPasswordReset(f.db.prisma, 'nobody@example.test', { publicUrl });
+    await requestPasswordReset(f.db.prisma, user.email, { publicUrl });
     expect(await f.snapshot()).toEqual(before);
+  });
+});
+
+describe('deactivation', () => {
+  it("ends the user's account links and revokes the API tokens they made, for good", async () => {
+    const other = await f.user('admin');
+    const maker = await f.user('admin');
+    const { user } = await invite();
+    const admins = f.callerFor(other);
+    await admins.accounts.resetPassword({ id: user.id });
+    const { token } = await f
+      .callerFor(maker)
+      .apiTokens.create({ name: 'Reporting', scope: 'read', expiresInDays: 30 });
+    await admins.users.setActive({ id: maker.id, isActive: false });
+    const revoked = (await f.db.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt;
+    expect(revoked).toBeInstanceOf(Date);
+    await admins.users.setActive({ id: maker.id, isActive: true });
+    expect((await f.db.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).toEqual(revoked);
+    await admins.users.setActive({ id: user.id, isActive: false });
+    expect(await f.db.prisma.accountToken.count({ where: { userId: user.id } })).toBe(0);
   });
 });
 

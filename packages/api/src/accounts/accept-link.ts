@@ -66,6 +66,10 @@ export async function acceptAccountLink(
       await tx.session.deleteMany({ where: { userId: user.id } });
     }
     await setPasswordHash(tx, user.id, hash);
+    // The password is set: every other link that would set it dies (other resets, an invitation).
+    await tx.accountToken.deleteMany({
+      where: { userId: user.id, purpose: { in: ['invitation', 'password_reset'] }, id: { not: token.id } },
+    });
     return { userId: user.id, email: user.email, purpose: token.purpose };
   });
 }

@@ -24,8 +24,10 @@ export function hashAccountSecret(secret: string): string {
 }
 
 /**
- * A new link for `userId` (null: the first admin's setup link). Every older unused link that
- * sets this user's password (an invitation or a reset) dies with it: one live link per person.
+ * A new link for `userId` (null: the first admin's setup link). An admin's link (an
+ * invitation, a reset) replaces every older unused link that sets this user's password: one
+ * live link per person. A self-service reset (`replaceOlder: false`) replaces nothing, so
+ * that nobody can cancel someone's invitation or reset by asking for a reset in their name.
  */
 export async function issueAccountToken(
   tx: Tx,
@@ -36,17 +38,19 @@ export async function issueAccountToken(
     publicUrl: string;
     hours: number;
     now?: Date;
+    replaceOlder?: boolean;
   },
 ): Promise<AccountLink> {
   const now = options.now ?? new Date();
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + options.hours * 3_600_000);
-  await tx.accountToken.deleteMany({
-    where:
-      options.userId === null
-        ? { purpose: 'first_admin' }
-        : { userId: options.userId, purpose: { in: ['invitation', 'password_reset'] } },
-  });
+  if (options.replaceOlder !== false)
+    await tx.accountToken.deleteMany({
+      where:
+        options.userId === null
+          ? { purpose: 'first_admin' }
+          : { userId: options.userId, purpose: { in: ['invitation', 'password_reset'] } },
+    });
   await tx.accountToken.create({
     data: {
       userId: options.userId,

@@ -22,7 +22,8 @@ export async function changeOwnPassword(
     const ended = await tx.session.deleteMany({
       where: { userId, ...(currentSessionToken ? { token: { not: currentSessionToken } } : {}) },
     });
-    await tx.accountToken.deleteMany({ where: { userId, purpose: 'password_reset' } });
+    // Any link that would set the password again (a reset, an invitation re-sent) dies too.
+    await tx.accountToken.deleteMany({ where: { userId, purpose: { in: ['invitation', 'password_reset'] } } });
     return { endedSessions: ended.count };
   });
 }

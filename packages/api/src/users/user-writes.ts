@@ -117,8 +117,12 @@ export async function setUserActive(
       await lockUser(tx, id);
       if (!isActive) {
         const batch = await endAssignments(tx, id, actor);
-        // Signed out everywhere at once: their sessions are gone with the commit.
+        // Signed out everywhere at once: their sessions are gone with the commit; so are their
+        // account links, and the API tokens they made stop working for good (not just while
+        // they are inactive: a reactivation does not bring them back).
         await tx.session.deleteMany({ where: { userId: id } });
+        await tx.accountToken.deleteMany({ where: { userId: id } });
+        await tx.apiToken.updateMany({ where: { createdById: id, revokedAt: null }, data: { revokedAt: new Date() } });
         const user = await tx.user.update({ where: { id }, data: { isActive }, select: userSelect });
         return { ...user, batchId: batch.batchId, restored: [] as RestoreRow[] };
       }
