@@ -45,8 +45,9 @@ try {
     applyImport(db.prisma, parseRows(), { digest: preview.digest, allowOverCapacity: true }, admin),
   );
   console.log(`  ${JSON.stringify(applied.totals)}`);
+  const { digest } = await previewImport(db.prisma, parseRows());
   const again = await time('parse + apply again (nothing to do)', () =>
-    applyImport(db.prisma, parseRows(), { allowOverCapacity: true }, admin),
+    applyImport(db.prisma, parseRows(), { digest, allowOverCapacity: true }, admin),
   );
   console.log(`  ${JSON.stringify(again.totals)}`);
 } finally {

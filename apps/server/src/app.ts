@@ -13,7 +13,7 @@
 import compress from '@fastify/compress';
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import { appRouter, errorLog, mailSite, type SessionUser } from '@worklets/api';
+import { appRouter, errorLog, linkKey, mailSite, type SessionUser } from '@worklets/api';
 import type { Auth, AuthLog } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
 import Fastify from 'fastify';
@@ -91,10 +91,12 @@ export async function buildApp(options: AppOptions) {
   // Links in mail point at the public URL; the mail worker sends the outbox when SMTP is set.
   mailSite.publicUrl = config.publicUrl;
   mailSite.sending = config.mail !== null;
+  mailSite.linkKey = config.mail ? linkKey(config.authSecret) : null;
   if (config.mail) {
     const worker = startMailWorker({
       prisma,
       ...config.mail,
+      linkKey: mailSite.linkKey!,
       log: (message) => app.log.warn({ source: 'mail' }, message),
     });
     app.addHook('onClose', () => worker.stop());

@@ -24,7 +24,12 @@ export async function cookieRouteUser(
   } catch (error) {
     if (!(error instanceof AmbiguousSessionError)) throw error;
   }
-  if (!user) return void deps.refuse(request, reply, 401, `Sign in to ${options.what}.`);
+  if (!user) {
+    // Refused callers count against their address, like signed-out API calls.
+    const wait = await deps.limits.hit(options.limit === 'writeUser' ? 'writeIp' : 'readIp', `ip:${request.ip}`);
+    if (wait !== null) return void deps.refuse(request, reply, 429, `Too many requests. Try again in ${wait} s.`);
+    return void deps.refuse(request, reply, 401, `Sign in to ${options.what}.`);
+  }
   if (options.adminOnly && user.role !== 'admin')
     return void deps.refuse(request, reply, 403, `Only admins can ${options.what}.`);
   const wait = await deps.limits.hit(options.limit, `user:${user.id}`);

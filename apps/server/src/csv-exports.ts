@@ -60,6 +60,8 @@ function sendCsv(deps: Deps, reply: FastifyReply, name: string, columns: string[
   const csv = stringify({
     header: true,
     columns,
+    // Every cell quoted: a spreadsheet that splits on `;` or tab cannot start a cell inside one.
+    quoted: true,
     cast: {
       string: neutralise,
       date: (d) => d.toISOString(),

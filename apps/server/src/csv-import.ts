@@ -13,7 +13,7 @@ import { applyImport, previewImport, type RawLine } from '@worklets/api/import';
 import type { PrismaClient } from '@worklets/db';
 import { importColumns, importRequest, maxImportBytes, maxImportRows } from '@worklets/validators/imports';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookieRouteUser } from './cookie-route-user.ts';
 import type { FailureLog } from './failure-log.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -35,7 +35,14 @@ class FileError extends Error {}
 function parseImportFile(text: string): RawLine[] {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false, trim: false });
+    // Parsing stops past the largest file allowed: a huge file costs no more than that.
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      trim: false,
+      to_line: maxImportRows + 2,
+    });
   } catch (error) {
     throw new FileError(`This is not a valid CSV file: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -50,7 +57,9 @@ function parseImportFile(text: string): RawLine[] {
         `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`,
     );
   if (rows.length > maxImportRows)
-    throw new FileError(`The file has ${rows.length} lines: at most ${maxImportRows.toLocaleString('en')} at a time.`);
+    throw new FileError(
+      `The file has more than ${maxImportRows.toLocaleString('en')} lines: import at most that many at a time.`,
+    );
   return rows.map((row, i) => ({ ...Object.fromEntries(columns.map((c, j) => [c, row[j] ?? ''])), line: i + 2 }));
 }
 
@@ -59,8 +68,13 @@ export function mountCsvImport(app: FastifyInstance, deps: Deps) {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: maxImportBytes }, (_req, body, done) =>
       done(null, body),
     );
-    scope.post(csvImportPath, { bodyLimit: maxImportBytes }, async (request, reply) => {
+    // Who may import is decided before the body (up to 2 MB) is read.
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const user = await cookieRouteUser(deps, request, reply, { what: 'import', adminOnly: true, limit: 'writeUser' });
+      if (user) request.user = user;
+    };
+    scope.post(csvImportPath, { bodyLimit: maxImportBytes, onRequest }, async (request, reply) => {
+      const user = request.user;
       if (!user) return reply;
       const query = importRequest.safeParse(request.query);
       if (!query.success) return deps.refuse(request, reply, 400, query.error.issues[0]!.message);
@@ -72,7 +86,7 @@ export function mountCsvImport(app: FastifyInstance, deps: Deps) {
           : await applyImport(
               deps.prisma,
               lines,
-              { digest: query.data.digest, allowOverCapacity: query.data.allowOverCapacity === 'yes' },
+              { digest: query.data.digest ?? '', allowOverCapacity: query.data.allowOverCapacity === 'yes' },
               user,
             );
       } catch (error) {

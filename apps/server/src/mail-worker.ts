@@ -12,6 +12,8 @@
  *     the round in flight (the server calls it when it closes).
  *   - Once an hour, mail sent more than `keepSentDays` ago is deleted.
  */
+
+import { openLink, withLink } from '@worklets/api';
 import type { PrismaClient } from '@worklets/db';
 import nodemailer from 'nodemailer';
 
@@ -19,6 +21,8 @@ export type MailWorkerOptions = {
   prisma: PrismaClient;
   smtpUrl: string;
   from: string;
+  /** Opens the sealed links of account mail (`linkKey` of @worklets/api). */
+  linkKey: Buffer;
   intervalMs?: number;
   batchSize?: number;
   /** How long a claimed row is left to its worker before another may take it. */
@@ -38,6 +42,7 @@ type ClaimedMail = {
   html_body: string;
   message_id: string;
   attempts: number;
+  sealed_link: string | null;
 };
 
 /** A short, secret-free account of a failed send: the error's code and first line, no credentials. */
@@ -70,16 +75,18 @@ export function startMailWorker(options: MailWorkerOptions) {
       UPDATE outbox SET next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
       WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= now()
                    ORDER BY next_attempt_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
-      RETURNING id, to_email, subject, text_body, html_body, message_id, attempts`;
+      RETURNING id, to_email, subject, text_body, html_body, message_id, attempts, sealed_link`;
 
   async function send(mail: ClaimedMail): Promise<void> {
     try {
+      // An account mail's link is sealed at rest: opened here, for this send only.
+      const link = mail.sealed_link ? openLink(options.linkKey, mail.sealed_link) : null;
       await transport.sendMail({
         from,
         to: mail.to_email,
         subject: mail.subject,
-        text: mail.text_body,
-        html: mail.html_body,
+        text: link ? withLink(mail.text_body, link, false) : mail.text_body,
+        html: link ? withLink(mail.html_body, link, true) : mail.html_body,
         messageId: mail.message_id,
       });
     } catch (error) {
@@ -92,9 +99,9 @@ export function startMailWorker(options: MailWorkerOptions) {
         WHERE id = ${mail.id} AND sent_at IS NULL`;
       return;
     }
-    // An account mail carries a one-time secret: once sent, its body is not kept.
+    // An account mail's link was its one-time secret: once sent, neither it nor the body is kept.
     await prisma.$executeRaw`
-      UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL,
+      UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL, sealed_link = NULL,
              text_body = CASE WHEN kind IN ('invitation', 'password_reset') THEN '' ELSE text_body END,
              html_body = CASE WHEN kind IN ('invitation', 'password_reset') THEN '' ELSE html_body END
       WHERE id = ${mail.id}`;

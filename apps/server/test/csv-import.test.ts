@@ -137,7 +137,8 @@ describe('apply', () => {
 
   it('refuses a file with errors and writes nothing', async () => {
     const before = await counts();
-    const res = await upload(`${good()}\n${w.archived},${m.cy.email},Secondary,yes\n`, 'step=apply');
+    const bad = `${good()}\n${w.archived},${m.cy.email},Secondary,yes\n`;
+    const res = await upload(bad, `step=apply&digest=${(await preview(bad)).digest}`);
     expect(res.status).toBe(409);
     expect((await res.json()).error.message).toBe(
       'The file has 1 line with errors: nothing was imported. Fix them and preview again.',
@@ -177,7 +178,7 @@ describe('apply', () => {
     expect(batch?.kind).toBe('import');
 
     const before = await counts();
-    const again = await (await upload(csv, 'step=apply')).json();
+    const again = await (await upload(csv, `step=apply&digest=${(await preview(csv)).digest}`)).json();
     expect(again.totals).toEqual({ add: 0, role_change: 0, deactivate: 0, unchanged: 4, error: 0 });
     expect(again.batchId).toBeNull();
     expect(await counts()).toEqual(before);
@@ -236,6 +237,26 @@ describe('the file and the host', () => {
     expect(elsewhere.status).toBe(415);
   });
 
+  it('decides who may import before reading the body: a signed-out upload that never ends gets its 401 at once', async () => {
+    let pull = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // One chunk, then nothing more: a server waiting for the whole body would never answer.
+        if (pull++ === 0) controller.enqueue(new TextEncoder().encode('worklet,mentor_email,role,active\n'));
+        return new Promise(() => {});
+      },
+    });
+    const started = Date.now();
+    const res = await fetch(`${server.url}/api/import/assignments?step=preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', origin: server.url },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('says what is wrong with the file itself', async () => {
     const wrongHeader = await upload('worklet,email,role\n1,a@b.c,Primary\n', 'step=preview');
     expect(wrongHeader.status).toBe(400);
@@ -246,13 +267,18 @@ describe('the file and the host', () => {
     expect(ragged.status).toBe(400);
     expect((await ragged.json()).error.message).toMatch(/^This is not a valid CSV file/);
     expect((await upload('worklet,mentor_email,role,active\n', 'step=nope')).status).toBe(400);
+    const blind = await upload('worklet,mentor_email,role,active\n', 'step=apply');
+    expect(blind.status).toBe(400);
+    expect((await blind.json()).error.message).toMatch(/^Preview the file first/);
   });
 
   it('takes at most 10,000 lines and 2 MB', async () => {
     const line = `${w.alpha},${m.ana.email},Secondary,yes\n`;
     const tooMany = await upload(`worklet,mentor_email,role,active\n${line.repeat(10_001)}`, 'step=preview');
     expect(tooMany.status).toBe(400);
-    expect((await tooMany.json()).error.message).toBe('The file has 10001 lines: at most 10,000 at a time.');
+    expect((await tooMany.json()).error.message).toBe(
+      'The file has more than 10,000 lines: import at most that many at a time.',
+    );
     const huge = `worklet,mentor_email,role,active\n${'x'.repeat(2 * 1024 * 1024)}`;
     expect((await upload(huge, 'step=preview')).status).toBe(413);
   });

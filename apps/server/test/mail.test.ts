@@ -7,7 +7,7 @@
  * a crash between commit and send -> sent by the next worker; two workers -> each mail
  * exactly once.
  */
-import { createCaller, createContextInner, type SessionUser } from '@worklets/api';
+import { createCaller, createContextInner, linkKey, type SessionUser } from '@worklets/api';
 import { queueAccountMail } from '@worklets/api/account-mail';
 import { createPrismaClient } from '@worklets/db';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
@@ -15,7 +15,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type MailWorker, startMailWorker } from '../src/mail-worker.ts';
-import { freePort, startTestServer, type TestServer } from './test-server.ts';
+import { freePort, startTestServer, type TestServer, testSecret } from './test-server.ts';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -103,7 +103,15 @@ const worklet = (title: string) =>
   db.prisma.worklet.create({ data: { title, status: 'active' }, select: { id: true, title: true } });
 
 function worker(options: Partial<Parameters<typeof startMailWorker>[0]> = {}): MailWorker {
-  const w = startMailWorker({ prisma: db.prisma, smtpUrl: smtp.url, from, intervalMs: 50, backoffMs: 200, ...options });
+  const w = startMailWorker({
+    prisma: db.prisma,
+    smtpUrl: smtp.url,
+    from,
+    linkKey: linkKey(testSecret),
+    intervalMs: 50,
+    backoffMs: 200,
+    ...options,
+  });
   workers.push(w);
   return w;
 }

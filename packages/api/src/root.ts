@@ -40,4 +40,5 @@ export const createCaller = createCallerFactory(appRouter);
 
 export { type Context, createContextInner, type SessionUser } from './context.ts';
 export { mailSite } from './mail/outbox.ts';
+export { linkKey, openLink, withLink } from './mail/sealed-link.ts';
 export { errorLog } from './trpc.ts';

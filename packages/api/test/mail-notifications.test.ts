@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../src/context.ts';
 import { queueAccountMail } from '../src/mail/account-mail.ts';
 import { mailSite } from '../src/mail/outbox.ts';
+import { linkKey, openLink, withLink } from '../src/mail/sealed-link.ts';
 import { type ApiFixture, createApiFixture } from './api-fixture.ts';
 import { caught } from './helpers.ts';
 
@@ -17,6 +18,7 @@ let admin: SessionUser;
 beforeAll(async () => {
   mailSite.publicUrl = 'https://worklets.example.org';
   mailSite.sending = true;
+  mailSite.linkKey = linkKey('x'.repeat(40));
   f = await createApiFixture();
   admin = await f.user('admin', { name: 'Ada Admin' });
 });
@@ -243,9 +245,16 @@ describe('account mail and the admin view', () => {
     );
     const [mail] = await mailsTo(ivy);
     expect(mail).toMatchObject({ kind: 'invitation', toEmail: ivy.email, subject: 'You are invited to Worklets' });
-    expect(mail!.textBody).toContain(link);
+    // At rest the link is nowhere in the row's text: only sealed with the server's key.
+    const row = await f.db.prisma.outboxMail.findFirstOrThrow({ where: { toEmail: ivy.email } });
+    expect(JSON.stringify(row)).not.toContain('tok3n');
+    const opened = openLink(mailSite.linkKey!, row.sealedLink!);
+    expect(opened).toBe(link);
+    expect(() => openLink(linkKey('another secret of forty characters......'), row.sealedLink!)).toThrow();
+    // What is sent: the link in place in both bodies.
+    expect(withLink(mail!.textBody, opened, false)).toContain(link);
     expect(mail!.textBody).toContain('2027-01-02 03:04 UTC');
-    expect(mail!.htmlBody).toContain(`href="${link}"`);
+    expect(withLink(mail!.htmlBody, opened, true)).toContain(`href="${link}"`);
   });
 
   it('undelivered mail: failed or long pending rows, for admins only; retry now makes one due', async () => {

@@ -47,13 +47,22 @@ export const importLine = z
 export type ImportLine = z.output<typeof importLine>;
 
 /** The query of the import request: a preview, or applying what a preview showed. */
-export const importRequest = z.strictObject({
-  step: z.enum(['preview', 'apply']),
-  /** For apply: the preview's digest; a different plan now (the data changed) is refused. */
-  digest: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'Not a preview digest')
-    .optional(),
-  /** Rule 5: apply the lines that take mentors over capacity (the preview marks them). */
-  allowOverCapacity: z.literal('yes').optional(),
-});
+export const importRequest = z
+  .strictObject({
+    step: z.enum(['preview', 'apply']),
+    /** For apply: the preview's digest; a different plan now (the data changed) is refused. */
+    digest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'Not a preview digest')
+      .optional(),
+    /** Rule 5: apply the lines that take mentors over capacity (the preview marks them). */
+    allowOverCapacity: z.literal('yes').optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.step === 'apply' && !value.digest)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['digest'],
+        message: 'Preview the file first: apply takes the preview\u2019s digest',
+      });
+  });

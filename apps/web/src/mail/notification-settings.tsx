@@ -4,6 +4,7 @@
  * are sent regardless.
  */
 import { Alert, Loader, Stack, Switch, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { errorMessage } from '../lib/api-errors.ts';
 import { trpc } from '../trpc.ts';
 
@@ -13,6 +14,9 @@ export function NotificationSettingsPage() {
   const save = trpc.users.setNotifications.useMutation({
     onSuccess: (data) => utils.users.notifications.setData(undefined, data),
   });
+  // The switch moves at once (a controlled switch would snap back until the request starts),
+  // and goes back if the save fails.
+  const [optimistic, setOptimistic] = useState<boolean | null>(null);
   return (
     <Stack maw={560}>
       <Title order={1} size="h2">
@@ -28,9 +32,13 @@ export function NotificationSettingsPage() {
         <Switch
           label="Email me when my assignments change"
           description="Assigned, removed, a new role, a new co-mentor. A change of many worklets at once comes as one mail."
-          checked={save.isPending ? (save.variables?.enabled ?? current.data.enabled) : current.data.enabled}
+          checked={optimistic ?? current.data.enabled}
           disabled={save.isPending}
-          onChange={(e) => save.mutate({ enabled: e.currentTarget.checked })}
+          onChange={(e) => {
+            const enabled = e.currentTarget.checked;
+            setOptimistic(enabled);
+            save.mutate({ enabled }, { onSettled: () => setOptimistic(null) });
+          }}
         />
       )}
       {save.isError && (

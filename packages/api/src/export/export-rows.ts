@@ -90,7 +90,8 @@ export async function* workletExportRows(
             mentor_email: m.email,
             role: m.role,
             assigned_at: m.assignedAt,
-            assigned_by: a.assigner?.name ?? null,
+            // Who assigned is for staff (students' screens never show it).
+            assigned_by: user.role === 'student' ? null : (a.assigner?.name ?? null),
           };
         }
         continue;

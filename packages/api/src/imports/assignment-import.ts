@@ -196,7 +196,14 @@ function plan(resolved: Resolved, validated: Validated[]): Planned[] {
 
 /** A fingerprint of what the plan would do: an apply must match the preview it confirms. */
 function digestOf(planned: Planned[]): string {
-  const what = planned.map((p) => [p.line, p.action, p.workletId, p.mentorId ?? null, p.change?.kind ?? null]);
+  const what = planned.map((p) => [
+    p.line,
+    p.action,
+    p.workletId,
+    p.mentorId ?? null,
+    p.change?.kind ?? null,
+    p.change && 'role' in p.change ? p.change.role : null,
+  ]);
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
 
@@ -228,7 +235,7 @@ export function previewImport(db: PrismaClient, raw: RawLine[]): Promise<ImportR
 export function applyImport(
   db: PrismaClient,
   raw: RawLine[],
-  options: { digest?: string | undefined; allowOverCapacity: boolean },
+  options: { digest: string; allowOverCapacity: boolean },
   actor: Actor,
 ) {
   return retryOnConflict(() =>
@@ -244,7 +251,7 @@ export function applyImport(
             `The file has ${errors} line${errors === 1 ? '' : 's'} with errors: nothing was imported. Fix them and preview again.`,
           );
         const now = digestOf(planned);
-        if (options.digest && options.digest !== now)
+        if (options.digest !== now)
           throw conflict('The data changed since the preview: preview the file again to see what it would do now.');
         await markOverCapacity(tx, planned, true);
         const over = planned.filter((p) => p.overCapacity).length;

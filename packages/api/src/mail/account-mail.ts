@@ -2,11 +2,12 @@
  * Account emails (an invitation, a password reset), queued in the caller's transaction so
  * that the mail exists exactly when the change that asks for it commits. The outbox and
  * its worker send them. Without mail configured nothing is queued (the admin copies the link
- * from the screen), so a one-time secret never waits in the outbox for a sender that does not
- * exist; once sent, the worker blanks the body of an account mail (the secret is in it).
+ * from the screen). The link is stored sealed with the server's key, never in the bodies, and
+ * the worker clears it and blanks the bodies once the mail is sent.
  */
 import type { Tx } from '../assignments/mentor-changes.ts';
 import { escapeHtml, htmlMail, mailSite, queueMails } from './outbox.ts';
+import { linkPlaceholder, sealLink } from './sealed-link.ts';
 
 export type AccountMail = {
   kind: 'invitation' | 'password_reset';
@@ -40,16 +41,18 @@ function wording(mail: AccountMail): { subject: string; lines: string[]; action:
 
 /** Queues `mail` for sending (the outbox worker sends it once the transaction commits). */
 export async function queueAccountMail(tx: Tx, mail: AccountMail): Promise<void> {
-  if (!mailSite.sending) return;
+  if (!mailSite.sending || !mailSite.linkKey) return;
   const { subject, lines, action } = wording(mail);
+  // The bodies carry a placeholder; the link itself is stored sealed (sealed-link.ts).
   await queueMails(tx, [
     {
       kind: mail.kind,
       recipientId: mail.to.id,
       toEmail: mail.to.email,
       subject,
-      textBody: `${lines.join('\n\n')}\n\n${action}: ${mail.link}\n`,
-      htmlBody: htmlMail(lines.map(escapeHtml), { href: mail.link, label: action }),
+      textBody: `${lines.join('\n\n')}\n\n${action}: ${linkPlaceholder}\n`,
+      htmlBody: htmlMail(lines.map(escapeHtml), { href: linkPlaceholder, label: action }),
+      sealedLink: sealLink(mailSite.linkKey, mail.link),
     },
   ]);
 }

@@ -13,7 +13,12 @@ import type { Tx } from '../assignments/mentor-changes.ts';
  * its PUBLIC_URL and `sending` to whether SMTP is configured, at start (as it replaces
  * `errorLog`); the API has no configuration of its own.
  */
-export const mailSite = { publicUrl: 'http://localhost:3000', sending: false };
+export const mailSite: { publicUrl: string; sending: boolean; linkKey: Buffer | null } = {
+  publicUrl: 'http://localhost:3000',
+  sending: false,
+  /** The key that seals account links in the outbox (sealed-link.ts); set with `sending`. */
+  linkKey: null,
+};
 
 /** A link to `path` on the public URL. */
 export function siteLink(path: string): string {
@@ -28,6 +33,8 @@ export type QueuedMail = {
   textBody: string;
   htmlBody: string;
   batchId?: number | null;
+  /** An account mail's link, sealed (sealed-link.ts); the bodies hold its placeholder. */
+  sealedLink?: string | null;
 };
 
 /** A Message-ID that names this mail for good, on the host of the public URL. */
@@ -39,7 +46,12 @@ function newMessageId(): string {
 export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<{ id: number; recipientId: number | null }[]> {
   if (mails.length === 0) return [];
   return tx.outboxMail.createManyAndReturn({
-    data: mails.map((m) => ({ ...m, batchId: m.batchId ?? null, messageId: newMessageId() })),
+    data: mails.map((m) => ({
+      ...m,
+      batchId: m.batchId ?? null,
+      sealedLink: m.sealedLink ?? null,
+      messageId: newMessageId(),
+    })),
     select: { id: true, recipientId: true },
   });
 }
@@ -49,7 +61,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The simple HTML of a mail: paragraphs (already escaped) and a link button. */
+/** The simple HTML of a mail: paragraphs (already escaped) and a link button (`href` escaped here). */
 export function htmlMail(paragraphs: string[], link: { href: string; label: string }): string {
   const body = paragraphs.map((p) => `<p>${p}</p>`).join('\n');
   return `<!doctype html>
