@@ -7,7 +7,6 @@
  */
 import cluster from 'node:cluster';
 import { type AuthLog, createAuth } from '@worklets/auth';
-import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import {
   createReplicatedDatabase,
   DatabaseError,
@@ -21,7 +20,7 @@ import pg from 'pg';
 import { buildApp } from './app.ts';
 import { portIsFree, runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig, type ServerConfig } from './config.ts';
-import { announceFirstAdminLink } from './first-admin.ts';
+import { announceFirstAdminLink, ensureFirstAdminFromEnv } from './first-admin.ts';
 
 const shutdownGraceMs = 10_000;
 
@@ -41,14 +40,7 @@ async function prepareDatabase(db: OpenedDatabase, config: ServerConfig) {
       `demo data loaded; sign in as admin@worklets.example (or mentor@, student@) with password "${demoPassword}"`,
     );
   }
-  if (config.firstAdmin) {
-    const admin = await upsertUserWithPassword(db.prisma, {
-      ...config.firstAdmin,
-      name: config.firstAdmin.email.split('@')[0]!,
-      role: 'admin',
-    });
-    console.log(`admin ready: ${admin.email}`);
-  }
+  if (config.firstAdmin) await ensureFirstAdminFromEnv(db.prisma, config.firstAdmin, console.log);
 }
 
 /** Read replicas (README "Read replicas"): a replica that fails is logged and skipped for 5 s. */

@@ -16,6 +16,7 @@ let studentCookie: string;
 let mentorId: number;
 const hostile = ['=HYPERLINK("http://evil.example","click")', '+1+2', '-3+4', '@SUM(A1)', '\tTabbed', '\rReturn'];
 const quoted = 'Commas, "quotes"\nand a new line — Zoë';
+const semicolon = 'Split;=1+1 in a ; spreadsheet';
 
 async function csv(path: string, cookie?: string) {
   const res = await fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {} });
@@ -33,7 +34,7 @@ beforeAll(async () => {
   const cookies = await Promise.all([admin, mentor, student].map((u) => server.signIn(u)));
   [adminCookie, mentorCookie, studentCookie] = cookies as [string, string, string];
   const db = server.prisma;
-  for (const title of [...hostile, quoted]) {
+  for (const title of [...hostile, quoted, semicolon]) {
     const w = await db.worklet.create({ data: { title, status: 'active' } });
     const res = await server.mutation(
       'assignments.assign',
@@ -71,7 +72,9 @@ describe('GET /api/export/worklets.csv', () => {
   it('neutralises cells a spreadsheet would run as formulas, and quotes the rest as RFC 4180 says', async () => {
     const { text } = await csv(`/api/export/worklets.csv?mentorId=${mentorId}`, adminCookie);
     const rows = rowsOf(text);
-    expect(rows.map((r) => r.title).sort()).toEqual([...hostile.map((t) => `'${t}`), quoted].sort());
+    expect(rows.map((r) => r.title).sort()).toEqual([...hostile.map((t) => `'${t}`), quoted, semicolon].sort());
+    // Every cell is quoted: a spreadsheet splitting on `;` keeps `=1+1` inside the title's cell.
+    expect(text).toContain(`"${semicolon}"`);
     expect(rows.every((r) => r.primary_mentor === "'=Mallory Mentor")).toBe(true);
     expect(rows.find((r) => r.title === quoted)!.mentors).toMatch(/^'=Mallory Mentor <mentor\..+> \(Primary\)$/);
     // Nothing in the raw text starts a cell with a formula character.
@@ -81,7 +84,7 @@ describe('GET /api/export/worklets.csv', () => {
   it('has a row per active assignment with rows=assignments', async () => {
     const { text } = await csv(`/api/export/worklets.csv?rows=assignments&mentorId=${mentorId}`, adminCookie);
     const rows = rowsOf(text);
-    expect(rows).toHaveLength(hostile.length + 1);
+    expect(rows).toHaveLength(hostile.length + 2);
     expect(Object.keys(rows[0]!)).toEqual([
       'worklet_id',
       'title',
@@ -97,10 +100,16 @@ describe('GET /api/export/worklets.csv', () => {
 
   it('exports only what the user may see: a mentor their own worklets, a student no drafts', async () => {
     const mine = rowsOf((await csv('/api/export/worklets.csv', mentorCookie)).text);
-    expect(mine).toHaveLength(hostile.length + 1);
+    expect(mine).toHaveLength(hostile.length + 2);
     const students = rowsOf((await csv('/api/export/worklets.csv', studentCookie)).text);
     expect(students.length).toBeGreaterThan(0);
     expect(students.some((r) => r.status === 'draft')).toBe(false);
+    // Who assigned whom is for staff: a student's export leaves it out.
+    const theirs = rowsOf((await csv('/api/export/worklets.csv?rows=assignments', studentCookie)).text);
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.every((r) => r.assigned_by === '')).toBe(true);
+    const admins = rowsOf((await csv('/api/export/worklets.csv?rows=assignments', adminCookie)).text);
+    expect(admins.some((r) => r.assigned_by === 'Ada Admin')).toBe(true);
   });
 
   it('refuses a bad filter with a 400 naming it, and unknown parameters', async () => {
@@ -123,9 +132,9 @@ describe('GET /api/export/mentors.csv', () => {
     const mallory = rows.find((r) => r.mentor_id === String(mentorId))!;
     expect(mallory).toMatchObject({
       name: "'=Mallory Mentor",
-      primary: String(hostile.length + 1),
+      primary: String(hostile.length + 2),
       secondary: '0',
-      open_worklets: String(hostile.length + 1),
+      open_worklets: String(hostile.length + 2),
       capacity: '5',
       own_capacity: 'yes',
       over_capacity: 'yes',
@@ -146,7 +155,7 @@ describe('GET /api/export/audit-log.csv', () => {
     const { res, text } = await csv(`/api/export/audit-log.csv?mentorId=${mentorId}&types=assigned`, adminCookie);
     expect(res.status).toBe(200);
     const rows = rowsOf(text);
-    expect(rows).toHaveLength(hostile.length + 1);
+    expect(rows).toHaveLength(hostile.length + 2);
     expect(rows.every((r) => r.event === 'assigned' && r.new_role === 'Primary' && r.by === 'Ada Admin')).toBe(true);
     const times = rows.map((r) => r.time);
     expect([...times].sort().reverse()).toEqual(times);

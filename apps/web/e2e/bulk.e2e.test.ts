@@ -3,6 +3,7 @@
  * shift-click, add a mentor who is over capacity (the explicit override), read the result per
  * worklet, and undo the whole change in one click. axe and screenshots at 1280 and 390 px.
  */
+import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { checkScreen, signIn, watchErrors } from './browser.ts';
@@ -13,12 +14,11 @@ const app = productionApp();
 const table = (page: Page) => page.getByRole('table', { name: 'Worklets' });
 
 /** Omar Kapoor's open worklets, as the Mentors export counts them. */
-const omarLoad = (page: Page) =>
-  page.evaluate(async () => {
-    const text = await (await fetch('/api/export/mentors.csv?search=Omar%20Kapoor')).text();
-    const [header, row] = text.trim().split('\n');
-    return Number(row!.split(',')[header!.split(',').indexOf('open_worklets')]);
-  });
+const omarLoad = async (page: Page) => {
+  const text = await page.evaluate(async () => (await fetch('/api/export/mentors.csv?search=Omar%20Kapoor')).text());
+  const [omar] = parse(text, { columns: true }) as Record<string, string>[];
+  return Number(omar!.open_worklets);
+};
 
 describe('bulk changes', () => {
   for (const width of [1280, 390]) {
