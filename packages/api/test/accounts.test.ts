@@ -183,6 +183,34 @@ describe('deactivation', () => {
 });
 
 describe('first admin', () => {
+  it('never promotes or reactivates an existing account, and says so', async () => {
+    const g = await createApiFixture();
+    try {
+      const old = await g.db.prisma.user.create({
+        data: { email: 'old.admin@example.test', name: 'Old Admin', role: 'admin', isActive: false },
+      });
+      const link = await issueFirstAdminLink(g.db.prisma, { publicUrl });
+      const attempt = acceptAccountLink(g.db.prisma, {
+        token: secretOf(link!.link),
+        password: strong,
+        name: 'Someone',
+        email: old.email,
+      });
+      await expect(attempt).rejects.toThrow(/belongs to an existing account/);
+      expect(await g.db.prisma.user.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ isActive: false });
+      // The link was not used up: the same person can go on with another address.
+      const made = await acceptAccountLink(g.db.prisma, {
+        token: secretOf(link!.link),
+        password: strong,
+        name: 'New Admin',
+        email: 'new.admin@example.test',
+      });
+      expect(made.purpose).toBe('first_admin');
+    } finally {
+      await g.close();
+    }
+  });
+
   it('a setup link only while no active admin exists; it asks for name and email and makes an admin', async () => {
     const g = await createApiFixture();
     try {

@@ -19,8 +19,8 @@ export class AccountLinkError extends Error {
 
 /** The setup link needs these; invitations and resets ignore them. */
 export class FirstAdminDetailsMissing extends Error {
-  constructor() {
-    super('Enter your name and email address.');
+  constructor(message = 'Enter your name and email address.') {
+    super(message);
   }
 }
 
@@ -31,14 +31,21 @@ export type AcceptedLink = { userId: number; email: string; purpose: 'invitation
 
 async function createFirstAdmin(tx: Tx, input: AcceptLinkInput) {
   if (!input.name || !input.email) throw new FirstAdminDetailsMissing();
-  // Locks the admins: two setup links (or a create-admin) at once cannot both make the first admin.
+  // One first admin at a time: row locks cannot serialise "no admin exists yet" (there is no
+  // row to lock), so two setups at once take a transaction-level advisory lock first.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('worklets first admin'))`;
   const admins = await tx.$queryRaw<{ id: number }[]>`
     SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`;
   if (admins.length > 0) throw new AccountLinkError();
-  const user = await tx.user.upsert({
-    where: { email: input.email },
-    create: { email: input.email, name: input.name, role: 'admin', isActive: true },
-    update: { name: input.name, role: 'admin', isActive: true },
+  // A new account only: the setup link never promotes or reactivates an existing one (its old
+  // sessions and API tokens would come back with it); `pnpm create-admin` does that on purpose.
+  const taken = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (taken)
+    throw new FirstAdminDetailsMissing(
+      'This email belongs to an existing account: choose another, or make it an admin with pnpm create-admin.',
+    );
+  const user = await tx.user.create({
+    data: { email: input.email, name: input.name, role: 'admin', isActive: true },
     select: { id: true, email: true },
   });
   await tx.accountToken.deleteMany({ where: { purpose: 'first_admin' } });
