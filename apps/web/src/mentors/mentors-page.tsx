@@ -10,16 +10,14 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import type { RouterOutputs } from '@worklets/api';
 import type { MentorSort } from '@worklets/validators/mentors';
-import { useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
+import { SearchInput } from '../lib/search-input.tsx';
 import { trpc } from '../trpc.ts';
 import { DefaultCapacityControl } from './capacity-controls.tsx';
 import { type MentorFilters, mentorFiltersToSearch, mentorsExportUrl, parseMentorFilters } from './mentor-filters.ts';
@@ -42,10 +40,8 @@ const sortOptions: { value: MentorSort; label: string }[] = [
 export function MentorsPage() {
   const [, navigate] = useLocation();
   const filters = parseMentorFilters(useSearch());
-  const [text, setText] = useState(filters.search ?? '');
   const update = (patch: Partial<MentorFilters>) =>
     navigate(`/mentors${mentorFiltersToSearch({ ...filters, ...patch })}`, { replace: true });
-  const updateSearch = useDebouncedCallback((value: string) => update({ search: value.trim() || undefined }), 250);
   const list = trpc.mentors.list.useInfiniteQuery(
     { limit: 50, search: filters.search, sort: filters.sort, overCapacity: filters.overCapacity || undefined },
     { getNextPageParam: (last) => last.nextCursor, placeholderData: (previous) => previous },
@@ -65,15 +61,13 @@ export function MentorsPage() {
         </Group>
       </Group>
       <Group align="flex-end">
-        <TextInput
+        <SearchInput
           label="Search mentors"
           placeholder="Name or email"
-          value={text}
-          onChange={(e) => {
-            setText(e.currentTarget.value);
-            updateSearch(e.currentTarget.value);
-          }}
-          w={{ base: '100%', sm: 300 }}
+          initial={filters.search}
+          onSearch={(search) => update({ search })}
+          delayMs={250}
+          width={300}
         />
         <Select
           label="Sort by"

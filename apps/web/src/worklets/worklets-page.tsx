@@ -9,17 +9,16 @@ import {
   SimpleGrid,
   Stack,
   Text,
-  TextInput,
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import type { SessionUser } from '@worklets/api';
 import { workletStatuses } from '@worklets/validators/worklets';
 import { useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { errorMessage } from '../lib/api-errors.ts';
 import { LoadMore } from '../lib/load-more.tsx';
+import { SearchInput } from '../lib/search-input.tsx';
 import { trpc } from '../trpc.ts';
 import { BulkActions } from './bulk/bulk-actions.tsx';
 import { MentorFilterSelect } from './mentor-filter-select.tsx';
@@ -129,19 +128,15 @@ function FilterControls({
   admin: boolean;
   onChange: (patch: Partial<WorkletFilters>) => void;
 }) {
-  const [text, setText] = useState(filters.search ?? '');
-  const updateSearch = useDebouncedCallback((value: string) => onChange({ search: value.trim() || undefined }), 300);
   return (
     <Group align="flex-end" gap="sm" role="search" aria-label="Filter worklets">
-      <TextInput
+      <SearchInput
         label="Search titles"
         placeholder="e.g. speech"
-        value={text}
-        onChange={(e) => {
-          setText(e.currentTarget.value);
-          updateSearch(e.currentTarget.value);
-        }}
-        w={{ base: '100%', sm: 220 }}
+        initial={filters.search}
+        onSearch={(search) => onChange({ search })}
+        delayMs={300}
+        width={220}
       />
       <Select
         label="Status"

@@ -220,13 +220,24 @@ function summary(planned: Planned[], digest: string, batchId: number | null) {
 
 export type ImportResult = ReturnType<typeof summary>;
 
+/**
+ * The file's plan against the current data, the same for a preview and an apply: each line
+ * validated, its worklet and mentor found, its change decided under the rules (1 to 5).
+ * `lock`: the worklets and the joining mentors are locked, as for a write.
+ */
+async function planFile(tx: Tx, raw: RawLine[], lock: boolean) {
+  const validated = validate(raw);
+  const ok = validated.flatMap((v) => (v.ok ? [v.ok] : []));
+  const resolved = await resolve(tx, ok, lock);
+  const planned = plan(resolved, validated);
+  await markOverCapacity(tx, planned, lock);
+  return { planned, resolved };
+}
+
 /** What the file would do, decided against the current data; writes nothing. */
 export function previewImport(db: PrismaClient, raw: RawLine[]): Promise<ImportResult> {
   return db.$transaction(async (tx) => {
-    const validated = validate(raw);
-    const ok = validated.flatMap((v) => (v.ok ? [v.ok] : []));
-    const planned = plan(await resolve(tx, ok, false), validated);
-    await markOverCapacity(tx, planned, false);
+    const { planned } = await planFile(tx, raw, false);
     return summary(planned, digestOf(planned), null);
   });
 }
@@ -241,10 +252,7 @@ export function applyImport(
   return retryOnConflict(() =>
     db.$transaction(
       async (tx) => {
-        const validated = validate(raw);
-        const ok = validated.flatMap((v) => (v.ok ? [v.ok] : []));
-        const resolved = await resolve(tx, ok, true);
-        const planned = plan(resolved, validated);
+        const { planned, resolved } = await planFile(tx, raw, true);
         const errors = planned.filter((p) => p.action === 'error').length;
         if (errors > 0)
           throw conflict(
@@ -253,7 +261,6 @@ export function applyImport(
         const now = digestOf(planned);
         if (options.digest !== now)
           throw conflict('The data changed since the preview: preview the file again to see what it would do now.');
-        await markOverCapacity(tx, planned, true);
         const over = planned.filter((p) => p.overCapacity).length;
         if (over > 0 && !options.allowOverCapacity)
           throw conflict(
