@@ -37,14 +37,26 @@ type Limit =
 /** Counted in batches (see the top of this file). */
 const apiLimits = new Set<Limit>(['writeUser', 'writeIp', 'readUser', 'readIp']);
 
+/**
+ * Creates the counters' table once. Several processes start together (WORKLETS_WORKERS, a
+ * deployment of several hosts): `CREATE ... IF NOT EXISTS` alone races in PostgreSQL (both see
+ * no table, one fails on the row type's name), so the creation is serialised by a
+ * transaction-scoped advisory lock and the late ones find the table.
+ */
 async function ensureTable(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
   try {
-    await pool.query(
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('worklets:${tableName}'))`);
+    await client.query(
       `CREATE UNLOGGED TABLE IF NOT EXISTS "${tableName}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
     );
+    await client.query('COMMIT');
   } catch (error) {
-    // Two processes creating it at the same moment: the other one won.
-    if ((error as { code?: string }).code !== '23505' && (error as { code?: string }).code !== '42P07') throw error;
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
   }
 }
 

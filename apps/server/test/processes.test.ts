@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
 import { demoPassword } from '@worklets/db/demo-passwords';
 import { createTestDatabase, type TestDatabase } from '@worklets/db/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRateLimits } from '../src/rate-limits.ts';
 import { cookieHeader, freePort, startTestServer, type TestServer, testSecret } from './test-server.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -184,6 +186,31 @@ describe('finding 15: API limits across servers', () => {
       expect((await a.query('users.me', undefined, { cookie })).status).toBe(429);
     } finally {
       for (const server of servers) await server.close();
+    }
+  });
+});
+
+describe('finding 15: servers starting together', () => {
+  it('eight servers starting at once on a database without the counters table all start (twenty rounds), and one table is made', async () => {
+    // CI found this: two workers of WORKLETS_WORKERS=2 raced on CREATE TABLE IF NOT EXISTS and one
+    // died on "type rate_limits already exists". Each server has its own pool, as processes do.
+    const fresh = await createTestDatabase({ kind: 'postgres' });
+    const pools = Array.from({ length: 8 }, () => new pg.Pool({ connectionString: fresh.connectionString, max: 2 }));
+    try {
+      const config = { authPerMinute: 10, signInPerMinute: 10, writesPerMinute: 10, readsPerMinute: 10 };
+      // The race is a matter of microseconds: twenty rounds from no table make it near certain.
+      for (let round = 0; round < 20; round++) {
+        await fresh.pool.query('DROP TABLE IF EXISTS rate_limits');
+        const started = await Promise.allSettled(
+          pools.map((store) => createRateLimits({ config, store, logFailure: () => {} })),
+        );
+        expect(started.filter((result) => result.status === 'rejected')).toEqual([]);
+      }
+      const tables = await fresh.pool.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'rate_limits'`);
+      expect(tables.rows[0].n).toBe(1);
+    } finally {
+      for (const pool of pools) await pool.end();
+      await fresh.close();
     }
   });
 });
