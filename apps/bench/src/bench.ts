@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { upsertUserWithPassword } from '@worklets/auth/accounts';
@@ -27,6 +28,7 @@ import {
   vacuumDataset,
 } from './dataset.ts';
 import { type Latency, type LoadResult, probeUnloaded, runLoad } from './load.ts';
+import { printProfile, profileNodeOptions } from './profile.ts';
 import { type RunningServer, signIn, startBaseline, startWorklets } from './servers.ts';
 import { countStatements, type StatementCounts } from './statements.ts';
 import { type Workload, workloads } from './workloads.ts';
@@ -40,14 +42,24 @@ function parseOptions() {
       ...{ quick: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false } },
       ...{ duration: { type: 'string' }, warmup: { type: 'string' }, only: { type: 'string' } },
       ...{ connections: { type: 'string', default: '20' }, 'pool-size': { type: 'string', default: '10' } },
+      ...{ profile: { type: 'boolean', default: false }, worklets: { type: 'string' } },
     },
   });
   const names = v.only?.split(',').map((s) => s.trim()) ?? workloads.map((w) => w.name);
   const unknown = names.filter((n) => !workloads.some((w) => w.name === n));
   if (unknown.length) throw new BenchError(`unknown workload(s): ${unknown.join(', ')}`);
-  const database = v.quick ? 'worklets_bench_quick' : 'worklets_bench';
+  // --worklets N: the program scaled to N worklets (mentors N/10, students 2N/5), in a database of its own.
+  const n = Number(v.worklets ?? 0);
+  if (v.worklets && !(Number.isInteger(n) && n >= 1000))
+    throw new BenchError('--worklets takes a whole number >= 1000');
+  const size = n ? { admins: 5, mentors: n / 10, students: (2 * n) / 5, worklets: n } : v.quick ? quickSize : fullSize;
+  const database = n ? `worklets_bench_${n}` : v.quick ? 'worklets_bench_quick' : 'worklets_bench';
   return {
     ...{ quick: v.quick, reseed: v.reseed, connections: Number(v.connections), poolSize: Number(v['pool-size']) },
+    ...{
+      profile: v.profile,
+      size: { ...size, mentors: Math.round(size.mentors), students: Math.round(size.students) },
+    },
     duration: Number(v.duration ?? (v.quick ? 2 : 10)),
     warmup: Number(v.warmup ?? (v.quick ? 0.5 : 2)),
     workloads: workloads.filter((w) => names.includes(w.name)),
@@ -205,7 +217,7 @@ CPU%: of one core during the run: the server | its database backends | autocanno
 async function main() {
   const options = parseOptions();
   const startedAt = new Date();
-  const dataset = await ensureDataset(options.databaseUrl, options.quick ? quickSize : fullSize, options.reseed, log);
+  const dataset = await ensureDataset(options.databaseUrl, options.size, options.reseed, log);
   const pool = new pg.Pool({ connectionString: dataset.url, max: 2 });
   pool.on('error', () => {});
   const pgVersion = String((await pool.query('SHOW server_version')).rows[0]?.server_version);
@@ -223,7 +235,11 @@ async function main() {
 
   log('starting the Worklets production server and the baseline');
   const authSecret = randomBytes(32).toString('base64url');
-  const worklets: RunningServer = await startWorklets(dataset.url, options.poolSize, authSecret);
+  const profileDir = fileURLToPath(
+    new URL(`../results/profile-${startedAt.toISOString().replace(/[:.]/g, '-')}`, import.meta.url),
+  );
+  const nodeOptions = options.profile ? profileNodeOptions(profileDir) : undefined;
+  const worklets: RunningServer = await startWorklets(dataset.url, options.poolSize, authSecret, nodeOptions);
   worklets.headers = { cookie: await signIn(worklets, admin.email, password) };
   const baseline: RunningServer = await startBaseline(dataset.url, options.poolSize, admin);
 
@@ -264,6 +280,7 @@ async function main() {
   const gzip = (f: string) => gzipSync(readFileSync(new URL(f, assets))).length;
   const bundle = { files: js.length, gzipKiB: js.reduce((n, f) => n + gzip(f), 0) / 1024 };
   console.log(`\nWeb bundle (apps/web/dist/assets/*.js): ${bundle.gzipKiB.toFixed(1)} KiB gzip`);
+  if (options.profile) printProfile(profileDir);
   const errors = worklets.errorLines;
   if (errors.length) console.log(`\nWorklets server logged ${errors.length} error line(s); first: ${errors[0]}`);
 

@@ -56,9 +56,10 @@ async function startChild(
 const serverDir = fileURLToPath(new URL('../../server/', import.meta.url));
 
 /** The production server (apps/server/start.sh runs the build), NODE_ENV=production. */
-export async function startWorklets(databaseUrl: string, poolSize: number, authSecret: string) {
+export async function startWorklets(databaseUrl: string, poolSize: number, authSecret: string, nodeOptions?: string) {
   const port = await getPort();
   const env = {
+    NODE_OPTIONS: nodeOptions,
     ...{ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', BETTER_AUTH_SECRET: authSecret },
     ...{ PUBLIC_URL: undefined, TRUSTED_ORIGINS: undefined, WORKLETS_ADMIN_EMAIL: undefined },
     ...{ WORKLETS_ADMIN_PASSWORD: undefined, WORKLETS_DB_POOL_SIZE: String(poolSize) },
