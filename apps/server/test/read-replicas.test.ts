@@ -7,8 +7,8 @@
  * Replication lag is made deterministic with `pg_wal_replay_pause()` on the standby: a row
  * written to the primary is then missing on the replica until replay resumes, so where a read
  * went shows in what it returns.
- *   (a) model reads outside a transaction go to the replica; writes, transactions and raw SQL
- *       to the primary;
+ *   (a) model reads outside a transaction, and hand-written reads through `queryRead`, go to
+ *       the replica; writes, transactions and other raw SQL to the primary;
  *   (b) read-your-writes: after a user's write (a tRPC mutation) their reads see it at once,
  *       carried by the signed `worklets.rw` cookie; other users read the (lagging) replica;
  *       a forged cookie pins nothing; the window ends;
@@ -24,6 +24,8 @@ import {
   createReplicatedDatabase,
   type Database,
   migrateDatabase,
+  Prisma,
+  queryRead,
   type ReplicatedDatabase,
 } from '@worklets/db';
 import getPort from 'get-port';
@@ -127,7 +129,7 @@ async function capacitySeenBy(cookie: string): Promise<number> {
 }
 
 describe('read replicas on a real PostgreSQL streaming replica', () => {
-  it('model reads go to the replica; writes, transactions and raw SQL to the primary', async () => {
+  it('model reads and queryRead go to the replica; writes, transactions and other raw SQL to the primary', async () => {
     const { routed } = replicated;
     // Raw SQL stays on the primary (the extension routes model reads only).
     const raw = await routed.$queryRaw<{ standby: boolean }[]>`SELECT pg_is_in_recovery() AS standby`;
@@ -135,14 +137,27 @@ describe('read replicas on a real PostgreSQL streaming replica', () => {
     const before = replicaStatements;
     await routed.user.count();
     expect(replicaStatements).toBeGreaterThan(before);
+    // Hand-written reads that say so (queryRead: card pages, a worklet's mentors) go to the replica.
+    const read = await queryRead<{ standby: boolean }>(routed, Prisma.sql`SELECT pg_is_in_recovery() AS standby`);
+    expect(read[0]?.standby).toBe(true);
+    // The primary client and transactions keep them on the primary.
+    expect(
+      (await queryRead<{ standby: boolean }>(primaryDb.prisma, Prisma.sql`SELECT pg_is_in_recovery() AS standby`))[0]
+        ?.standby,
+    ).toBe(false);
+    const inTx = await routed.$transaction((tx) =>
+      queryRead<{ standby: boolean }>(tx, Prisma.sql`SELECT pg_is_in_recovery() AS standby`),
+    );
+    expect(inTx[0]?.standby).toBe(false);
 
     await pauseReplay();
     try {
       const email = `lagging.${Date.now()}@example.test`;
       // A write through the routed client lands on the primary (a standby would refuse it).
       await routed.user.create({ data: { email, name: 'Lagging', role: 'student' } });
-      // The replica has not replayed it yet: a plain read does not see it ...
+      // The replica has not replayed it yet: a plain read does not see it, nor a hand-written one ...
       expect(await routed.user.findUnique({ where: { email } })).toBeNull();
+      expect(await queryRead(routed, Prisma.sql`SELECT id FROM users WHERE email = ${email}`)).toEqual([]);
       // ... a transaction runs on the primary and does.
       const inTransaction = await routed.$transaction((tx) => tx.user.findUnique({ where: { email } }));
       expect(inTransaction?.email).toBe(email);
@@ -232,6 +247,11 @@ describe('read replicas on a real PostgreSQL streaming replica', () => {
       const started = Date.now();
       expect(await capacitySeenBy(cookie)).toBe(value);
       expect(await replicated.routed.user.count()).toBeGreaterThan(0);
+      const read = await queryRead<{ standby: boolean }>(
+        replicated.routed,
+        Prisma.sql`SELECT pg_is_in_recovery() AS standby`,
+      );
+      expect(read[0]?.standby).toBe(false);
       expect(Date.now() - started).toBeLessThan(2_000);
     }
 

@@ -9,5 +9,6 @@ export { AssignmentEventType, MentorRole, UserRole, WorkletStatus } from './gene
 export { type BackfillResult, backfillLegacyMentors } from './legacy/backfill-legacy.ts';
 export { workletsChangedSql } from './legacy/worklet-changed.ts';
 export { migrateDatabase } from './migrate/migrations.ts';
+export { queryRead } from './read-query.ts';
 export { createReplicatedDatabase, type ReplicatedDatabase } from './replicas.ts';
 export { demoEmails } from './seed/program.ts';

@@ -7,7 +7,9 @@
  *   - model reads outside a transaction (findMany, findFirst, findUnique, count, aggregate,
  *     groupBy and their *OrThrow forms) go to a replica, picked at random;
  *   - writes, interactive and batch transactions, and raw SQL (`$queryRaw` as well as
- *     `$executeRaw`) stay on the primary.
+ *     `$executeRaw`) stay on the primary;
+ *   - except hand-written reads through `queryRead` (read-query.ts), which go to a replica
+ *     like model reads.
  *
  * A replica that cannot be reached (refused, timed out, cut off, shutting down, or a query
  * cancelled by a recovery conflict) is set aside for `retryAfterMs`: that read and the
@@ -17,7 +19,8 @@
 import { readReplicas } from '@prisma/extension-read-replicas';
 import { type ClientOptions, createPrismaClient, type Database } from './client.ts';
 import { describeConnectionError } from './errors.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
+import { registerReader } from './read-query.ts';
 
 export type ReplicaOptions = ClientOptions & {
   /** How long a replica that failed is left out before it is tried again (default 5 s). */
@@ -110,6 +113,13 @@ export function createReplicatedDatabase(
   const routed = primary.$extends(
     readReplicas({ replicas: guarded as unknown as Parameters<typeof readReplicas>[0]['replicas'] }),
   );
+  // Hand-written reads (read-query.ts): a healthy replica at random, with the same fallback.
+  const rawCall = (query: Prisma.Sql): Call => ({ model: undefined, operation: '$queryRaw', args: query });
+  registerReader(routed, (query) => {
+    const up = replicas.map((_, i) => i).filter(healthy);
+    const pick = up[Math.floor(Math.random() * up.length)];
+    return (pick === undefined ? runOn(primary, rawCall(query)) : readOn(pick, rawCall(query))) as Promise<unknown[]>;
+  });
   return {
     routed: routed as unknown as PrismaClient,
     primary,
