@@ -13,9 +13,14 @@ type Serialized = { json: unknown; meta?: { values: Record<string, ['Date']> | [
 
 class NotPlain extends Error {}
 
-const escapeKey = (key: string) => key.replace(/\./g, '\\.');
+const escapeKey = (key: string) => (key.includes('.') ? key.replace(/\./g, '\\.') : key);
 
-function walk(value: unknown, path: string, dates: Record<string, ['Date']>): unknown {
+/**
+ * The walk keeps the path as a stack of keys and joins it only where a Date is (superjson's
+ * meta names each Date's path): building a path string for every value cost as much as the
+ * rest of the walk on a card page.
+ */
+function walk(value: unknown, path: string[], dates: Record<string, ['Date']>): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new NotPlain();
@@ -23,12 +28,16 @@ function walk(value: unknown, path: string, dates: Record<string, ['Date']>): un
   }
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new NotPlain();
-    dates[path] = ['Date'];
+    dates[path.join('.')] = ['Date'];
     return value.toISOString();
   }
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = walk(value[i], path === '' ? String(i) : `${path}.${i}`, dates);
+    for (let i = 0; i < value.length; i++) {
+      path.push(String(i));
+      out[i] = walk(value[i], path, dates);
+      path.pop();
+    }
     return out;
   }
   if (typeof value === 'object') {
@@ -38,7 +47,9 @@ function walk(value: unknown, path: string, dates: Record<string, ['Date']>): un
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined || key === '__proto__' || key.includes('\\')) throw new NotPlain();
-      out[key] = walk(item, path === '' ? escapeKey(key) : `${path}.${escapeKey(key)}`, dates);
+      path.push(escapeKey(key));
+      out[key] = walk(item, path, dates);
+      path.pop();
     }
     return out;
   }
@@ -50,7 +61,7 @@ export function serialize(value: unknown): Serialized {
     return { json: value.toISOString(), meta: { values: ['Date'], v: 1 } };
   try {
     const dates: Record<string, ['Date']> = {};
-    const json = walk(value, '', dates);
+    const json = walk(value, [], dates);
     return Object.keys(dates).length > 0 ? { json, meta: { values: dates, v: 1 } } : { json };
   } catch (error) {
     if (error instanceof NotPlain) return superjson.serialize(value) as Serialized;

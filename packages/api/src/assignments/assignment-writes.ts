@@ -25,7 +25,8 @@ import { BatchRecorder } from '../batches/batch-recorder.ts';
 import { badRequest, conflict, type ErrorDetails, enforceRule, notFound, retryOnConflict } from '../errors.ts';
 import { readMentorWorkloads } from '../mentors/mentor-workload.ts';
 import { staleWrite } from '../stale-write.ts';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor, type WorkletMentor } from './assignment-select.ts';
+import { lockedWorkletMentors } from './assignment-reads.ts';
+import type { WorkletMentor } from './assignment-select.ts';
 import {
   type Actor,
   applyMentorChanges,
@@ -48,15 +49,6 @@ export type WriteResult = {
   batchId: number | null;
 };
 
-async function activeMentors(tx: Tx, workletId: number): Promise<WorkletMentor[]> {
-  const rows = await tx.mentorWorkletAssignment.findMany({
-    where: { workletId, isActive: true },
-    select: activeAssignmentSelect,
-    orderBy: mentorOrder,
-  });
-  return rows.map(toWorkletMentor);
-}
-
 async function inWorkletTransaction(
   db: PrismaClient,
   workletId: number,
@@ -70,7 +62,7 @@ async function inWorkletTransaction(
       ensureMentorLimit(worklet, changes);
       const batch = new BatchRecorder('edit', actor);
       const version = await applyMentorChanges(tx, worklet, changes, actor, batch);
-      const mentors = await activeMentors(tx, workletId);
+      const mentors = await lockedWorkletMentors(tx, workletId);
       return { workletId, version, mentors, changes: changes.length, batchId: batch.batchId };
     }),
   );

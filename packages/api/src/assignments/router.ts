@@ -10,8 +10,7 @@ import { workletIdInput } from '@worklets/validators/worklets';
 import { ensureSelfOrAdmin } from '../authorization.ts';
 import { notFound } from '../errors.ts';
 import { adminProcedure, authedProcedure, router, staffProcedure } from '../trpc.ts';
-import { visibleWorklets } from '../worklets/worklet-scope.ts';
-import { activeAssignmentSelect, mentorOrder, toWorkletMentor } from './assignment-select.ts';
+import { mentorWorklets, workletMentors } from './assignment-reads.ts';
 import {
   assignMentor,
   changeAssignmentRole,
@@ -23,43 +22,17 @@ import {
 export const assignmentsRouter = router({
   /** A worklet's active mentors, Primary first (the design's GET /{worklet_id}/mentors). */
   workletMentors: authedProcedure.input(workletIdInput).query(async ({ ctx, input }) => {
-    const worklet = await ctx.db.worklet.findFirst({
-      where: { AND: [{ id: input.workletId }, visibleWorklets(ctx.user)] },
-      select: {
-        mentorAssignments: { where: { isActive: true }, select: activeAssignmentSelect, orderBy: mentorOrder },
-      },
-    });
-    if (!worklet) throw notFound('Worklet');
-    return worklet.mentorAssignments.map(toWorkletMentor);
+    const mentors = await workletMentors(ctx.db, ctx.user, input.workletId);
+    if (!mentors) throw notFound('Worklet');
+    return mentors;
   }),
 
   /** A mentor's active worklets with their role on each (the design's GET /mentor/{mentor_id}/worklets). */
   mentorWorklets: staffProcedure.input(mentorIdInput).query(async ({ ctx, input }) => {
     ensureSelfOrAdmin(ctx.user, input.mentorId);
-    const mentor = await ctx.db.user.findUnique({
-      where: { id: input.mentorId },
-      select: {
-        workletAssignments: {
-          where: { isActive: true },
-          select: {
-            id: true,
-            roleType: true,
-            assignedAt: true,
-            worklet: { select: { id: true, title: true, status: true } },
-          },
-          orderBy: [{ roleType: 'asc' }, { workletId: 'desc' }],
-        },
-      },
-    });
-    if (!mentor) throw notFound('Mentor');
-    return mentor.workletAssignments.map((a) => ({
-      assignmentId: a.id,
-      role: a.roleType,
-      assignedAt: a.assignedAt,
-      workletId: a.worklet.id,
-      title: a.worklet.title,
-      status: a.worklet.status,
-    }));
+    const worklets = await mentorWorklets(ctx.db, input.mentorId);
+    if (!worklets) throw notFound('Mentor');
+    return worklets;
   }),
 
   assign: adminProcedure.input(assignMentorInput).mutation(({ ctx, input }) => assignMentor(ctx.db, input, ctx.user)),

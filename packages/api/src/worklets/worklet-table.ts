@@ -11,7 +11,7 @@
  * The cursor is opaque to clients: base64url JSON of the sort, the order and the last row's
  * position; a cursor that does not decode, or belongs to another sort, is a BAD_REQUEST.
  */
-import { Prisma, type PrismaClient } from '@worklets/db';
+import { Prisma, type PrismaClient, queryRead } from '@worklets/db';
 import { text } from '@worklets/validators/common';
 import type { WorkletSort, WorkletStatus, WorkletTableInput } from '@worklets/validators/worklets';
 import { workletStatus } from '@worklets/validators/worklets';
@@ -168,8 +168,10 @@ export async function workletTable(db: PrismaClient, user: SessionUser, input: T
       ? primaryPageSql(input, filters, cursor)
       : columnPageSql({ ...input, sort: input.sort }, filters, cursor);
   const [rows, counted] = await Promise.all([
-    db.$queryRaw<Row[]>(page),
-    cursor ? null : db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM worklets w WHERE ${filters}`,
+    queryRead<Row>(db, page),
+    cursor
+      ? null
+      : queryRead<{ total: number }>(db, Prisma.sql`SELECT count(*)::int AS total FROM worklets w WHERE ${filters}`),
   ]);
   const shown = rows.slice(0, input.limit);
   const last = shown.at(-1);
