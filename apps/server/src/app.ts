@@ -12,7 +12,6 @@
  */
 import compress from '@fastify/compress';
 import type { TRPCError } from '@trpc/server';
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { appRouter, errorLog, linkKey, mailSite, type SessionUser } from '@worklets/api';
 import type { Auth, AuthLog } from '@worklets/auth';
 import type { PrismaClient } from '@worklets/db';
@@ -37,6 +36,7 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { createSessionResolver } from './session.ts';
 import { localSessionEvents, postgresSessionEvents } from './session-events.ts';
 import { createTrpcContext } from './trpc-context.ts';
+import { mountTrpcRoute } from './trpc-route.ts';
 import { mountWebApp } from './web-app.ts';
 
 declare module 'fastify' {
@@ -141,15 +141,12 @@ export async function buildApp(options: AppOptions) {
   mountAuthRoutes(app, { config, auth, limits, sessions, events, refuse });
   mountAccountRoutes(app, { config, prisma, auth, limits, events, refuse });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/api/trpc',
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: config.maxBatchSize,
-      createContext: createTrpcContext({ prisma, clientFor, sessions, limits, events, logFailure, config }),
-      onError({ error }: { error: TRPCError }) {
-        if (error.code === 'SERVICE_UNAVAILABLE') logFailure('api', error.cause ?? error);
-      },
+  await mountTrpcRoute(app, '/api/trpc', {
+    router: appRouter,
+    maxBatchSize: config.maxBatchSize,
+    createContext: createTrpcContext({ prisma, clientFor, sessions, limits, events, logFailure, config }),
+    onError({ error }: { error: TRPCError }) {
+      if (error.code === 'SERVICE_UNAVAILABLE') logFailure('api', error.cause ?? error);
     },
   });
 

@@ -221,6 +221,34 @@ describe('size limits', () => {
     expect(await worklets()).toBe(before + 10);
   });
 
+  it('sends API answers whole with a Content-Length: small ones as they are, large ones gzipped when asked', async () => {
+    const get = (path: string) =>
+      new Promise<{ status?: number; headers: Record<string, unknown> }>((resolve, reject) => {
+        const req = request(
+          `${s.url}${path}`,
+          { headers: { cookie: adminCookie, 'accept-encoding': 'gzip' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const small = await get('/api/trpc/users.me');
+    expect(small.status).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(small.headers['content-length'])).toBeGreaterThan(20);
+    await db.prisma.worklet.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({ title: `Compressible worklet ${i}`, description: 'x'.repeat(80) })),
+    });
+    const input = encodeURIComponent(JSON.stringify({ json: { limit: 30 } }));
+    const large = await get(`/api/trpc/worklets.list?input=${input}`);
+    expect(large.status).toBe(200);
+    expect(large.headers['content-encoding']).toBe('gzip');
+  });
+
   it('answers a body over 100 kB with 413, on the API and on sign-in', async () => {
     const before = await worklets();
     const big = JSON.stringify({ json: { title: 'x'.repeat(120_000) } });
