@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseError } from '../src/errors.ts';
 import { diffSchemaText, isEmptyMigration, migrateDatabase } from '../src/migrate/migrations.ts';
-import { createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '../src/testing/test-database.ts';
 import { databaseTestTimeouts } from './support.ts';
 
 vi.setConfig(databaseTestTimeouts);
@@ -110,6 +110,20 @@ describe('applying the committed migrations', () => {
     expect(names.length).toBeGreaterThan(0);
     expect(firstRun).toEqual(names);
     expect(await migrateDatabase(migrated.connectionString)).toEqual([]);
+  });
+
+  it('four servers migrating one empty PostgreSQL at once: one applies everything, the others find nothing pending', async () => {
+    // Several hosts started together on a new release (README, Deployment). The embedded
+    // database serves one process, so this is a real server's case only.
+    const empty = await createEmptyDatabase('postgres');
+    try {
+      const runs = await Promise.allSettled([1, 2, 3, 4].map(() => migrateDatabase(empty.connectionString)));
+      expect(runs.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      const applied = runs.map((r) => (r.status === 'fulfilled' ? r.value.length : -1)).sort((a, b) => b - a);
+      expect(applied).toEqual([(await committedMigrationNames()).length, 0, 0, 0]);
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('records one finished row per migration in _prisma_migrations, with the checksum of the committed file', async () => {
