@@ -6,6 +6,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { registerReader } from './read-query.ts';
 
 export type ClientOptions = {
   /** Connections in the pool. The embedded database serves one session: use 1. */
@@ -54,6 +55,9 @@ export function createPrismaClient(connectionString: string, options: ClientOpti
       timeout: options.transactionTimeoutMs ?? 15_000,
     },
   });
+  // Hand-written reads (read-query.ts) go to this pool directly: Prisma's runtime cost more
+  // CPU than PostgreSQL's answer (0.29 ms against 0.11 ms a call for a worklet's mentors).
+  registerReader(prisma, async (query) => (await pool.query(query.text, query.values)).rows);
   return {
     prisma,
     pool,

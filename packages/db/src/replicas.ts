@@ -19,8 +19,8 @@
 import { readReplicas } from '@prisma/extension-read-replicas';
 import { type ClientOptions, createPrismaClient, type Database } from './client.ts';
 import { describeConnectionError } from './errors.ts';
-import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
-import { registerReader } from './read-query.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { queryRead, registerReader } from './read-query.ts';
 
 export type ReplicaOptions = ClientOptions & {
   /** How long a replica that failed is left out before it is tried again (default 5 s). */
@@ -83,20 +83,23 @@ export function createReplicatedDatabase(
   const downUntil = replicas.map(() => 0);
   const healthy = (i: number) => Date.now() >= downUntil[i]!;
 
+  /** A read on one client: a model operation, or a hand-written read (read-query.ts). */
+  type Read = (client: PrismaClient) => Promise<unknown>;
+
   /** Another healthy replica's read, else the primary's. */
-  function elsewhere(from: number, call: Call): Promise<unknown> {
+  function elsewhere(from: number, read: Read): Promise<unknown> {
     const other = replicas.findIndex((_, i) => i !== from && healthy(i));
-    return other === -1 ? runOn(primary, call) : readOn(other, call);
+    return other === -1 ? read(primary) : readOn(other, read);
   }
 
-  async function readOn(index: number, call: Call): Promise<unknown> {
+  async function readOn(index: number, read: Read): Promise<unknown> {
     try {
-      return await runOn(replicas[index]!.prisma, call);
+      return await read(replicas[index]!.prisma);
     } catch (error) {
       if (!replicaUnavailable(error)) throw error;
       downUntil[index] = Date.now() + retryAfterMs;
       onReplicaDown?.(replicaUrls[index]!, error);
-      return elsewhere(index, call);
+      return elsewhere(index, read);
     }
   }
 
@@ -104,8 +107,8 @@ export function createReplicatedDatabase(
     replica.prisma.$extends({
       query: {
         $allOperations({ model, operation, args }) {
-          const call = { model, operation, args };
-          return (healthy(index) ? readOn(index, call) : elsewhere(index, call)) as Promise<never>;
+          const read: Read = (client) => runOn(client, { model, operation, args });
+          return (healthy(index) ? readOn(index, read) : elsewhere(index, read)) as Promise<never>;
         },
       },
     }),
@@ -114,11 +117,11 @@ export function createReplicatedDatabase(
     readReplicas({ replicas: guarded as unknown as Parameters<typeof readReplicas>[0]['replicas'] }),
   );
   // Hand-written reads (read-query.ts): a healthy replica at random, with the same fallback.
-  const rawCall = (query: Prisma.Sql): Call => ({ model: undefined, operation: '$queryRaw', args: query });
   registerReader(routed, (query) => {
+    const read: Read = (client) => queryRead(client, query);
     const up = replicas.map((_, i) => i).filter(healthy);
     const pick = up[Math.floor(Math.random() * up.length)];
-    return (pick === undefined ? runOn(primary, rawCall(query)) : readOn(pick, rawCall(query))) as Promise<unknown[]>;
+    return (pick === undefined ? read(primary) : readOn(pick, read)) as Promise<unknown[]>;
   });
   return {
     routed: routed as unknown as PrismaClient,
