@@ -13,10 +13,13 @@
  *       carried by the signed `worklets.rw` cookie; other users read the (lagging) replica;
  *       a forged cookie pins nothing; the window ends;
  *   (c) two replicas, one unreachable: its reads go to the other one, logged once;
- *   (d) the replica stopped: reads still answer (from the primary), quickly; once it is back,
+ *   (d) the replica stalled (a proxy that stops passing bytes): reads time out (queryTimeoutMs)
+ *       and are answered by the primary;
+ *   (e) the replica stopped: reads still answer (from the primary), quickly; once it is back,
  *       reads go to it again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -233,6 +236,59 @@ describe('read replicas on a real PostgreSQL streaming replica', () => {
     } finally {
       await resumeReplay();
       await two.close();
+    }
+  });
+
+  it('a stalled replica (it keeps its connections and answers nothing): reads go to the primary after the query timeout', async () => {
+    // A proxy in front of the standby that, once frozen, passes no more bytes either way.
+    let frozen = false;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(standby.port, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => {});
+      }
+      client.on('data', (chunk) => void (frozen || upstream.write(chunk)));
+      upstream.on('data', (chunk) => void (frozen || client.write(chunk)));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `postgresql://postgres@127.0.0.1:${(proxy.address() as AddressInfo).port}/worklets`;
+    const down: string[] = [];
+    const options = {
+      poolSize: 1,
+      connectionTimeoutMs: 1_000,
+      queryTimeoutMs: 400,
+      onReplicaDown: (u: string) => down.push(u),
+    };
+    const [models, handWritten] = [
+      createReplicatedDatabase(primaryDb.prisma, [url], options),
+      createReplicatedDatabase(primaryDb.prisma, [url], options),
+    ];
+    const standbyRead = () =>
+      queryRead<{ standby: boolean }>(handWritten.routed, Prisma.sql`SELECT pg_is_in_recovery() AS standby`);
+    try {
+      // Both read through the proxy while it passes bytes (their connections stay open).
+      expect(await models.routed.user.count()).toEqual(expect.any(Number));
+      expect((await standbyRead())[0]?.standby).toBe(true);
+      frozen = true;
+      const started = Date.now();
+      // A model read (through Prisma) and a hand-written one (through pg) each time out and are
+      // answered by the primary, the replica is set aside (logged once per client).
+      expect(await models.routed.user.count()).toEqual(expect.any(Number));
+      expect((await standbyRead())[0]?.standby).toBe(false);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(down).toEqual([url, url]);
+      // Set aside: the next reads go to the primary at once.
+      const next = Date.now();
+      expect((await standbyRead())[0]?.standby).toBe(false);
+      expect(Date.now() - next).toBeLessThan(300);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
+      await Promise.all([models.close(), handWritten.close()]);
     }
   });
 

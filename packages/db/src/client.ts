@@ -13,6 +13,12 @@ export type ClientOptions = {
   poolSize?: number;
   /** How long a request waits for a free connection before failing (fail fast, not hang). */
   connectionTimeoutMs?: number;
+  /**
+   * How long a query may wait for its answer before it fails on the client side (none by
+   * default). Read replicas get one: a replica that stalls without refusing would otherwise
+   * hold a read until TCP gives up; with it the read goes elsewhere (replicas.ts).
+   */
+  queryTimeoutMs?: number;
   /** How long an interactive transaction waits for a connection. */
   transactionMaxWaitMs?: number;
   /** How long an interactive transaction may run. */
@@ -32,6 +38,7 @@ export function createPrismaClient(connectionString: string, options: ClientOpti
     connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
     idleTimeoutMillis: 30_000,
   });
   // An idle client that loses its server (a restart) emits 'error' on the pool; without a

@@ -11,10 +11,11 @@
  *   - except hand-written reads through `queryRead` (read-query.ts), which go to a replica
  *     like model reads.
  *
- * A replica that cannot be reached (refused, timed out, cut off, shutting down, or a query
- * cancelled by a recovery conflict) is set aside for `retryAfterMs`: that read and the
- * following ones go to another healthy replica, else to the primary. The extension does not
- * do this by itself; without it a stopped replica would fail every read routed to it.
+ * A replica that cannot be reached (refused, timed out, cut off, shutting down, stalled past
+ * `queryTimeoutMs`, or a query cancelled by a recovery conflict) is set aside for
+ * `retryAfterMs`: that read and the following ones go to another healthy replica, else to the
+ * primary. The extension does not do this by itself; without it a stopped replica would fail
+ * every read routed to it, and a stalled one would hold them.
  */
 import { readReplicas } from '@prisma/extension-read-replicas';
 import { type ClientOptions, createPrismaClient, type Database } from './client.ts';
@@ -52,7 +53,7 @@ function replicaUnavailable(error: unknown): boolean {
     if (codes.some(unavailableCode)) return true;
     const message = e instanceof Error ? e.message : '';
     if (
-      /conflict with recovery|the database system is (starting up|shutting down|in recovery mode)|ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect/i.test(
+      /conflict with recovery|the database system is (starting up|shutting down|in recovery mode)|ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(
         message,
       )
     )
@@ -79,7 +80,8 @@ export function createReplicatedDatabase(
   options: ReplicaOptions = {},
 ): ReplicatedDatabase {
   const { retryAfterMs = 5_000, onReplicaDown, ...clientOptions } = options;
-  const replicas = replicaUrls.map((url) => createPrismaClient(url, clientOptions));
+  // A replica that stalls (answers nothing, refuses nothing) fails its reads after 5 s unless told otherwise.
+  const replicas = replicaUrls.map((url) => createPrismaClient(url, { queryTimeoutMs: 5_000, ...clientOptions }));
   const downUntil = replicas.map(() => 0);
   const healthy = (i: number) => Date.now() >= downUntil[i]!;
 
