@@ -19,7 +19,7 @@ type Reader = (query: Prisma.Sql) => Promise<unknown[]>;
 
 const readers = new WeakMap<object, Reader>();
 
-/** Makes `queryRead(client, ...)` use `reader` (replicas.ts). */
+/** Makes `queryRead(client, ...)` use `reader` (client.ts: its pg pool; replicas.ts: a replica's). */
 export function registerReader(client: object, reader: Reader): void {
   readers.set(client, reader);
 }

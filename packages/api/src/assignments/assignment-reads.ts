@@ -3,16 +3,19 @@
  * statement each, through `queryRead` so that they may go to a read replica). Prisma's
  * query compiler and result mapping cost about as much CPU as the rest of the request
  * (`pnpm bench --profile`: see the README's "Per-request cost"); the answers are the same
- * as the Prisma queries they replace, which assignment-reads.test.ts checks row for row.
+ * as the Prisma queries they replace, which hand-written-reads.test.ts checks value for value.
  */
 import { Prisma, type PrismaClient, queryRead } from '@worklets/db';
 import type { MentorRole } from '@worklets/validators/assignments';
 import type { WorkletStatus } from '@worklets/validators/worklets';
 import type { SessionUser } from '../context.ts';
 import { workletFilterSql } from '../worklets/worklet-filter-sql.ts';
-import type { WorkletMentor } from './assignment-select.ts';
+import { mentorOrderSql, type WorkletMentor } from './assignment-select.ts';
 
 type Db = Pick<PrismaClient, '$queryRaw'>;
+
+/** What a `MentorRow` holds, from assignments `a` and their mentors `u`. */
+const mentorColumns = Prisma.sql`a.id, a.role_type::text AS role, a.assigned_at, u.id AS mentor_id, u.name, u.email`;
 
 /**
  * A worklet's active mentors, Primary first (mentorOrder: role, then oldest first), or null
@@ -22,11 +25,11 @@ type Db = Pick<PrismaClient, '$queryRaw'>;
 export async function workletMentors(db: Db, user: SessionUser, workletId: number): Promise<WorkletMentor[] | null> {
   const rows = await queryRead<MentorRow>(
     db,
-    Prisma.sql`SELECT a.id, a.role_type::text AS role, a.assigned_at, u.id AS mentor_id, u.name, u.email
+    Prisma.sql`SELECT ${mentorColumns}
       FROM worklets w
       LEFT JOIN (mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id) ON a.worklet_id = w.id AND a.is_active
       WHERE w.id = ${workletId} AND ${workletFilterSql(user, {})}
-      ORDER BY a.role_type, a.assigned_at, a.id`,
+      ORDER BY ${mentorOrderSql}`,
   );
   return rows.length === 0 ? null : toMentors(rows);
 }
@@ -37,10 +40,10 @@ export async function workletMentors(db: Db, user: SessionUser, workletId: numbe
  */
 export async function lockedWorkletMentors(tx: Db, workletId: number): Promise<WorkletMentor[]> {
   const rows = await tx.$queryRaw<MentorRow[]>`
-    SELECT a.id, a.role_type::text AS role, a.assigned_at, u.id AS mentor_id, u.name, u.email
+    SELECT ${mentorColumns}
     FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
     WHERE a.worklet_id = ${workletId} AND a.is_active
-    ORDER BY a.role_type, a.assigned_at, a.id`;
+    ORDER BY ${mentorOrderSql}`;
   return toMentors(rows);
 }
 

@@ -1,4 +1,4 @@
-import type { Prisma } from '@worklets/db';
+import { Prisma } from '@worklets/db';
 
 /** What the API shows of a mentor on an assignment: never more than this. */
 const mentorSelect = { id: true, name: true, email: true } satisfies Prisma.UserSelect;
@@ -17,6 +17,9 @@ export const mentorOrder = [
   { assignedAt: 'asc' },
   { id: 'asc' },
 ] satisfies Prisma.MentorWorkletAssignmentOrderByWithRelationInput[];
+
+/** `mentorOrder` in hand-written SQL, for assignments aliased `a`. */
+export const mentorOrderSql = Prisma.sql`a.role_type, a.assigned_at, a.id`;
 
 export type ActiveAssignmentRow = Prisma.MentorWorkletAssignmentGetPayload<{ select: typeof activeAssignmentSelect }>;
 

@@ -7,6 +7,7 @@
 import { Prisma, type PrismaClient, queryRead } from '@worklets/db';
 import type { MentorRole } from '@worklets/validators/assignments';
 import type { ListWorkletsInput, WorkletCoverage, WorkletStatus } from '@worklets/validators/worklets';
+import { mentorOrderSql } from '../assignments/assignment-select.ts';
 import type { SessionUser } from '../context.ts';
 import { toPage } from '../pagination.ts';
 import { containsText } from '../search-text.ts';
@@ -80,7 +81,7 @@ export async function listWorklets(db: PrismaClient, user: SessionUser, input: L
     db,
     Prisma.sql`SELECT w.id, w.title, w.description, w.status::text AS status, w.version, w.updated_at,
       COALESCE((SELECT json_agg(json_build_object('a', a.id, 'm', u.id, 'n', u.name, 'e', u.email, 'r', a.role_type, 't', a.assigned_at)
-          ORDER BY a.role_type, a.assigned_at, a.id)
+          ORDER BY ${mentorOrderSql})
         FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
         WHERE a.worklet_id = w.id AND a.is_active), '[]') AS mentors
       FROM worklets w
