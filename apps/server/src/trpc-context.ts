@@ -3,10 +3,9 @@
  * API's rate limits, per user when signed in, else per IP; a batch counts once per call.
  */
 import { TRPCError } from '@trpc/server';
-import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { createContextInner, type SessionUser } from '@worklets/api';
 import type { PrismaClient } from '@worklets/db';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerConfig } from './config.ts';
 import { databaseUnavailable, unavailableMessage } from './database-unavailable.ts';
 import type { FailureLog } from './failure-log.ts';
@@ -56,7 +55,7 @@ export function createTrpcContext(deps: {
   const { prisma, clientFor, sessions, limits, events, logFailure, config } = deps;
   const publish = (event: SessionEvent) =>
     void events.publish(event).catch((error: unknown) => logFailure('session events', error));
-  return async ({ req, res }: CreateFastifyContextOptions) => {
+  return async ({ req, res }: { req: FastifyRequest; res: FastifyReply }) => {
     const session = await resolveSession(sessions, req.headers.cookie);
     const user = session?.user ?? null;
     req.user = user;
