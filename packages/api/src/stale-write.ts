@@ -17,22 +17,26 @@
  * Ada 2 minutes ago") and lets the user save again with `currentVersion`.
  */
 import { TRPCError } from '@trpc/server';
-import type { Tx } from './assignments/mentor-changes.ts';
+import type { SqlClient } from '@worklets/db';
 import { DetailedError } from './errors.ts';
-import { eventSelect, toHistoryEntry } from './history/history-entry.ts';
+import { type EventRow, toHistoryEntry } from './history/history-entry.ts';
 
 export async function staleWrite(
-  tx: Tx,
+  tx: SqlClient,
   worklet: { id: number; title: string; version: number },
   expectedVersion: number,
 ): Promise<TRPCError> {
-  // Served by the (worklet_id, worklet_version) index.
-  const rows = await tx.assignmentEvent.findMany({
-    where: { workletId: worklet.id, workletVersion: { gt: expectedVersion } },
-    select: eventSelect,
-    orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-    take: 100,
-  });
+  // Served by the (worklet_id, worklet_version) index; the columns of history-entry.ts's eventSelect.
+  const rows = await tx.$queryRaw<EventRow[]>`
+    SELECT e.id, e.type::text AS type, e.old_role::text AS "oldRole", e.new_role::text AS "newRole",
+           e.occurred_at AS "occurredAt", e.worklet_version AS "workletVersion", e.changed_fields AS "changedFields",
+           e.capacity_override AS "capacityOverride", e.assignment_id AS "assignmentId", e.mentor_id AS "mentorId",
+           e.mentor_name AS "mentorName", e.mentor_email AS "mentorEmail", e.actor_id AS "actorId",
+           e.actor_name AS "actorName", json_build_object('id', w.id, 'title', w.title) AS worklet
+    FROM assignment_events e JOIN worklets w ON w.id = e.worklet_id
+    WHERE e.worklet_id = ${worklet.id} AND e.worklet_version > ${expectedVersion}
+    ORDER BY e.occurred_at, e.id
+    LIMIT 100`;
   const message =
     `“${worklet.title}” was changed by someone else since you opened it (version ${expectedVersion}, now ` +
     `${worklet.version}). Review the changes and save again.`;

@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { registerReader } from './read-query.ts';
+import { poolTransactionRunner, registerTransactionRunner } from './sql-transaction.ts';
 
 export type ClientOptions = {
   /** Connections in the pool. The embedded database serves one session: use 1. */
@@ -55,16 +56,16 @@ export function createPrismaClient(connectionString: string, options: ClientOpti
       };
     });
   }
+  const transactionTimeoutMs = options.transactionTimeoutMs ?? 15_000;
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool),
-    transactionOptions: {
-      maxWait: options.transactionMaxWaitMs ?? 10_000,
-      timeout: options.transactionTimeoutMs ?? 15_000,
-    },
+    transactionOptions: { maxWait: options.transactionMaxWaitMs ?? 10_000, timeout: transactionTimeoutMs },
   });
   // Hand-written reads (read-query.ts) go to this pool directly: Prisma's runtime cost more
   // CPU than PostgreSQL's answer (0.29 ms against 0.11 ms a call for a worklet's mentors).
   registerReader(prisma, async (query) => (await pool.query(query.text, query.values)).rows);
+  // So do the assignment writes' transactions (sql-transaction.ts), for the same reason.
+  registerTransactionRunner(prisma, poolTransactionRunner(pool, transactionTimeoutMs));
   return {
     prisma,
     pool,

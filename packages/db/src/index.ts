@@ -12,3 +12,4 @@ export { migrateDatabase } from './migrate/migrations.ts';
 export { queryRead } from './read-query.ts';
 export { createReplicatedDatabase, type ReplicatedDatabase } from './replicas.ts';
 export { demoEmails } from './seed/program.ts';
+export { type SqlClient, sqlTransaction } from './sql-transaction.ts';

@@ -13,7 +13,8 @@
  * Prisma give the same values for what these queries select: integers, text, booleans,
  * timestamptz as Date and json parsed (no bigint or numeric columns).
  */
-import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
+import type { Prisma } from './generated/prisma/client.ts';
+import type { SqlClient } from './sql-transaction.ts';
 
 type Reader = (query: Prisma.Sql) => Promise<unknown[]>;
 
@@ -25,7 +26,7 @@ export function registerReader(client: object, reader: Reader): void {
 }
 
 /** Rows of a read-only query, from a replica where `db` has them. */
-export function queryRead<Row>(db: Pick<PrismaClient, '$queryRaw'>, query: Prisma.Sql): Promise<Row[]> {
+export function queryRead<Row>(db: Pick<SqlClient, '$queryRaw'>, query: Prisma.Sql): Promise<Row[]> {
   const reader = readers.get(db);
-  return (reader ? reader(query) : db.$queryRaw<Row[]>(query)) as Promise<Row[]>;
+  return (reader ? reader(query) : Promise.resolve(db.$queryRaw<Row[]>(query))) as Promise<Row[]>;
 }

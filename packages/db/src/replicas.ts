@@ -22,6 +22,7 @@ import { type ClientOptions, createPrismaClient, type Database } from './client.
 import { describeConnectionError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { queryRead, registerReader } from './read-query.ts';
+import { registerTransactionRunner, sqlTransaction } from './sql-transaction.ts';
 
 export type ReplicaOptions = ClientOptions & {
   /** How long a replica that failed is left out before it is tried again (default 5 s). */
@@ -125,6 +126,8 @@ export function createReplicatedDatabase(
     const pick = up[Math.floor(Math.random() * up.length)];
     return (pick === undefined ? read(primary) : readOn(pick, read)) as Promise<unknown[]>;
   });
+  // Writes' transactions (sql-transaction.ts) on the primary's pool.
+  registerTransactionRunner(routed, (work) => sqlTransaction(primary, work));
   return {
     routed: routed as unknown as PrismaClient,
     primary,

@@ -5,14 +5,14 @@
  * (`pnpm bench --profile`: see the README's "Per-request cost"); the answers are the same
  * as the Prisma queries they replace, which hand-written-reads.test.ts checks value for value.
  */
-import { Prisma, type PrismaClient, queryRead } from '@worklets/db';
+import { Prisma, queryRead, type SqlClient } from '@worklets/db';
 import type { MentorRole } from '@worklets/validators/assignments';
 import type { WorkletStatus } from '@worklets/validators/worklets';
 import type { SessionUser } from '../context.ts';
 import { workletFilterSql } from '../worklets/worklet-filter-sql.ts';
 import { mentorOrderSql, type WorkletMentor } from './assignment-select.ts';
 
-type Db = Pick<PrismaClient, '$queryRaw'>;
+type Db = Pick<SqlClient, '$queryRaw'>;
 
 /** What a `MentorRow` holds, from assignments `a` and their mentors `u`. */
 const mentorColumns = Prisma.sql`a.id, a.role_type::text AS role, a.assigned_at, u.id AS mentor_id, u.name, u.email`;

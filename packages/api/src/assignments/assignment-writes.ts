@@ -4,7 +4,7 @@
  * legacy backfill and every other writer); mentor-changes.ts writes it, records it, bumps
  * the worklet's version and keeps the legacy column in sync.
  */
-import { type MentorRole, Prisma, type PrismaClient } from '@worklets/db';
+import { type MentorRole, Prisma, type PrismaClient, type SqlClient, sqlTransaction } from '@worklets/db';
 import {
   capacityViolation,
   defaultRole,
@@ -35,7 +35,6 @@ import {
   lockWorkletForChange,
   type MentorChange,
   type MentorRef,
-  type Tx,
 } from './mentor-changes.ts';
 
 type Defaulted<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
@@ -53,10 +52,10 @@ async function inWorkletTransaction(
   db: PrismaClient,
   workletId: number,
   actor: Actor,
-  decide: (tx: Tx, worklet: LockedWorklet) => Promise<MentorChange[]>,
+  decide: (tx: SqlClient, worklet: LockedWorklet) => Promise<MentorChange[]>,
 ): Promise<WriteResult> {
   return retryOnConflict(() =>
-    db.$transaction(async (tx) => {
+    sqlTransaction(db, async (tx) => {
       const worklet = await lockWorkletForChange(tx, workletId);
       const changes = await decide(tx, worklet);
       ensureMentorLimit(worklet, changes);
@@ -91,7 +90,7 @@ export type JoiningMentor = MentorRef & { capacity: number; openWorklets: number
  * Reads the users who are about to become active mentors, checks rule 1 for each, and reads
  * their capacity and open workload: two queries.
  */
-export async function loadAssignableMentors(tx: Tx, mentorIds: number[]): Promise<Map<number, JoiningMentor>> {
+export async function loadAssignableMentors(tx: SqlClient, mentorIds: number[]): Promise<Map<number, JoiningMentor>> {
   if (mentorIds.length === 0) return new Map();
   // FOR NO KEY UPDATE, in id order: a concurrent deactivation or role change of these users
   // waits for this transaction (and this one for it), so nobody inactive or non-mentor gets
@@ -161,7 +160,7 @@ export function admitJoins(
 
 /** Rules 1 and 5 for the mentors about to become active on `worklet`. */
 async function admitMentors(
-  tx: Tx,
+  tx: SqlClient,
   worklet: LockedWorklet,
   mentorIds: number[],
   allowOverCapacity: boolean,

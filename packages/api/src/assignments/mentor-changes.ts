@@ -13,7 +13,7 @@
  *     worklet's new version and the id of the save's batch (batches/batch-recorder.ts);
  *   - queues the mentors' notifications in the outbox (mail/notifications.ts).
  */
-import { type MentorRole, type Prisma, workletsChangedSql } from '@worklets/db';
+import { type MentorRole, type Prisma, type SqlClient, workletsChangedSql } from '@worklets/db';
 import type { BatchRecorder } from '../batches/batch-recorder.ts';
 import type { SessionUser } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -48,23 +48,20 @@ export type MentorChange =
   | { kind: 'deactivate'; assignment: CurrentAssignment };
 
 /** Locks the worklet row for the rest of the transaction and reads its assignments. */
-export async function lockWorkletForChange(tx: Tx, workletId: number): Promise<LockedWorklet> {
+export async function lockWorkletForChange(tx: SqlClient, workletId: number): Promise<LockedWorklet> {
   const rows = await tx.$queryRaw<{ id: number; title: string; version: number; status: LockedWorklet['status'] }[]>`
     SELECT id, title, version, status::text AS status FROM worklets WHERE id = ${workletId} FOR UPDATE`;
   const worklet = rows[0];
   if (!worklet) throw notFound('Worklet');
-  const assignments = await tx.mentorWorkletAssignment.findMany({
-    where: { workletId },
-    select: {
-      id: true,
-      mentorId: true,
-      roleType: true,
-      isActive: true,
-      mentor: { select: { id: true, name: true, email: true } },
-    },
-    orderBy: { id: 'asc' },
-  });
-  return { ...worklet, assignments };
+  // A statement of its own, after the lock: its snapshot sees every write that held it before.
+  const assignments = await tx.$queryRaw<(Omit<CurrentAssignment, 'mentor'> & { name: string; email: string })[]>`
+    SELECT a.id, a.mentor_id AS "mentorId", a.role_type::text AS "roleType", a.is_active AS "isActive", u.name, u.email
+    FROM mentor_worklet_assignments a JOIN users u ON u.id = a.mentor_id
+    WHERE a.worklet_id = ${workletId} ORDER BY a.id`;
+  return {
+    ...worklet,
+    assignments: assignments.map(({ name, email, ...a }) => ({ ...a, mentor: { id: a.mentorId, name, email } })),
+  };
 }
 
 const becomesPrimary = (c: MentorChange) => c.kind !== 'deactivate' && c.role === 'Primary';
@@ -73,7 +70,7 @@ type EventRow = Prisma.AssignmentEventCreateManyInput;
 type Planned = { worklet: LockedWorklet; change: MentorChange };
 
 /** One UPDATE for many existing assignments: deactivations, role changes, reactivations. */
-async function updateAssignments(tx: Tx, rows: Planned[], actor: Actor): Promise<void> {
+async function updateAssignments(tx: SqlClient, rows: Planned[], actor: Actor): Promise<void> {
   if (rows.length === 0) return;
   const changes = rows.map((r) => r.change as Exclude<MentorChange, { kind: 'assign' }>);
   await tx.$executeRaw`
@@ -90,7 +87,7 @@ async function updateAssignments(tx: Tx, rows: Planned[], actor: Actor): Promise
 }
 
 /** One INSERT for many new assignments; their ids by "worklet mentor". */
-async function insertAssignments(tx: Tx, rows: Planned[], actor: Actor): Promise<Map<string, number>> {
+async function insertAssignments(tx: SqlClient, rows: Planned[], actor: Actor): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const assigns = rows.map((r) => ({
     workletId: r.worklet.id,
@@ -137,7 +134,7 @@ function eventOf({ worklet, change }: Planned, created: Map<string, number>, act
 
 /** One INSERT for all the events of a write, in the order given (ids ascending). */
 async function insertEvents(
-  tx: Tx,
+  tx: SqlClient,
   events: (ReturnType<typeof eventOf> & { workletVersion: number })[],
   batchId: number,
 ) {
@@ -163,7 +160,7 @@ async function insertEvents(
  * every worklet's version afterwards.
  */
 export async function applyMentorChangesMany(
-  tx: Tx,
+  tx: SqlClient,
   items: { worklet: LockedWorklet; changes: MentorChange[] }[],
   actor: Actor,
   batch: BatchRecorder,
@@ -209,7 +206,7 @@ export async function applyMentorChangesMany(
 
 /** Writes `changes` to the locked worklet; returns the worklet's version afterwards. */
 export async function applyMentorChanges(
-  tx: Tx,
+  tx: SqlClient,
   worklet: LockedWorklet,
   changes: MentorChange[],
   actor: Actor,

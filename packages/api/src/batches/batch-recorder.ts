@@ -4,8 +4,8 @@
  * (`applyMentorChanges`, `applyFieldChanges`); the row is inserted the first time a writer
  * actually records an event, so a save that changes nothing spends no statement on it.
  */
-import type { Prisma } from '@worklets/db';
-import type { Actor, Tx } from '../assignments/mentor-changes.ts';
+import type { Prisma, SqlClient } from '@worklets/db';
+import type { Actor } from '../assignments/mentor-changes.ts';
 
 type ChangeKind = Prisma.ChangeBatchCreateInput['kind'];
 
@@ -19,18 +19,13 @@ export class BatchRecorder {
   ) {}
 
   /** The batch's id, creating its row in `tx` on first use. */
-  async id(tx: Tx): Promise<number> {
+  async id(tx: SqlClient): Promise<number> {
     if (this.#id === null) {
-      const row = await tx.changeBatch.create({
-        data: {
-          kind: this.kind,
-          actorId: this.actor.id,
-          actorName: this.actor.name,
-          subjectUserId: this.subjectUserId,
-        },
-        select: { id: true },
-      });
-      this.#id = row.id;
+      const [row] = await tx.$queryRaw<{ id: number }[]>`
+        INSERT INTO change_batches (kind, actor_id, actor_name, subject_user_id)
+        VALUES (${this.kind}::change_kind, ${this.actor.id}::int, ${this.actor.name}::text, ${this.subjectUserId}::int)
+        RETURNING id`;
+      this.#id = row!.id;
     }
     return this.#id;
   }

@@ -7,8 +7,8 @@
  * and users who have no password yet (they get their invitation instead) get none. A
  * constant number of statements a call, whatever the batch's size.
  */
-import type { MentorRole } from '@worklets/db';
-import type { Actor, LockedWorklet, MentorChange, Tx } from '../assignments/mentor-changes.ts';
+import type { MentorRole, SqlClient } from '@worklets/db';
+import type { Actor, LockedWorklet, MentorChange } from '../assignments/mentor-changes.ts';
 import type { BatchRecorder } from '../batches/batch-recorder.ts';
 import { escapeHtml, type QueuedMail, queueMails, siteLink } from './outbox.ts';
 
@@ -72,7 +72,7 @@ function workletItems(worklet: LockedWorklet, changes: MentorChange[], actor: Ac
 }
 
 /** The users among `ids` who get notifications: active, a password set, notifications on. */
-async function reachableRecipients(tx: Tx, ids: number[]) {
+async function reachableRecipients(tx: SqlClient, ids: number[]) {
   if (ids.length === 0) return new Map<number, Recipient>();
   const rows = await tx.$queryRaw<Recipient[]>`
     SELECT u.id, u.email, u.name FROM users u
@@ -123,7 +123,7 @@ type BatchMail = { items: Map<number, Item[]>; recipients: Map<number, Recipient
 const batchMail = new WeakMap<BatchRecorder, BatchMail>();
 
 /** Rewrites queued rows of the batch with their recipients' longer lists: one UPDATE. */
-async function updateQueued(tx: Tx, mails: (QueuedMail & { id: number })[]): Promise<void> {
+async function updateQueued(tx: SqlClient, mails: (QueuedMail & { id: number })[]): Promise<void> {
   if (mails.length === 0) return;
   const col = <K extends keyof (typeof mails)[number]>(key: K) => mails.map((m) => m[key]);
   await tx.$executeRaw`
@@ -134,7 +134,7 @@ async function updateQueued(tx: Tx, mails: (QueuedMail & { id: number })[]): Pro
 }
 
 /** Queues one notification or digest per person concerned by the batch's changes. */
-export async function queueChangeNotifications(tx: Tx, planned: Planned[], actor: Actor, batch: BatchRecorder) {
+export async function queueChangeNotifications(tx: SqlClient, planned: Planned[], actor: Actor, batch: BatchRecorder) {
   const state = batchMail.get(batch) ?? { items: new Map(), recipients: new Map(), rows: new Map() };
   batchMail.set(batch, state);
   const byWorklet = new Map<number, { worklet: LockedWorklet; changes: MentorChange[] }>();

@@ -5,8 +5,7 @@
  * chosen here (one per mail, the same on every retry, so a receiver can drop duplicates).
  */
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from '@worklets/db';
-import type { Tx } from '../assignments/mentor-changes.ts';
+import type { Prisma, SqlClient } from '@worklets/db';
 
 /**
  * Where links in mail point, and whether mail is sent at all: the server sets `publicUrl` to
@@ -43,17 +42,21 @@ function newMessageId(): string {
 }
 
 /** Queues `mails` in the caller's transaction: one INSERT, whatever their number. */
-export async function queueMails(tx: Tx, mails: QueuedMail[]): Promise<{ id: number; recipientId: number | null }[]> {
+export async function queueMails(
+  tx: SqlClient,
+  mails: QueuedMail[],
+): Promise<{ id: number; recipientId: number | null }[]> {
   if (mails.length === 0) return [];
-  return tx.outboxMail.createManyAndReturn({
-    data: mails.map((m) => ({
-      ...m,
-      batchId: m.batchId ?? null,
-      sealedLink: m.sealedLink ?? null,
-      messageId: newMessageId(),
-    })),
-    select: { id: true, recipientId: true },
-  });
+  const col = <K extends keyof QueuedMail>(key: K) => mails.map((m) => m[key] ?? null);
+  return tx.$queryRaw<{ id: number; recipientId: number | null }[]>`
+    INSERT INTO outbox (kind, recipient_id, to_email, subject, text_body, html_body, batch_id, sealed_link, message_id)
+    SELECT k::"MailKind", r, t, s, tb, hb, b, sl, mid
+    FROM unnest(${col('kind')}::text[], ${col('recipientId')}::int[], ${col('toEmail')}::text[],
+                ${col('subject')}::text[], ${col('textBody')}::text[], ${col('htmlBody')}::text[],
+                ${col('batchId')}::int[], ${col('sealedLink')}::text[], ${mails.map(() => newMessageId())}::text[])
+         WITH ORDINALITY AS x(k, r, t, s, tb, hb, b, sl, mid, i)
+    ORDER BY i
+    RETURNING id, recipient_id AS "recipientId"`;
 }
 
 /** Text made safe for HTML. */

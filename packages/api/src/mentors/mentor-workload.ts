@@ -7,10 +7,10 @@
  *
  * One statement however many mentors a page, a search or a lock set holds.
  */
-import { Prisma } from '@worklets/db';
+import { Prisma, type SqlClient } from '@worklets/db';
 import { openWorkletStatuses } from '@worklets/db/assignment-rules';
 
-type Db = { $queryRaw: Prisma.TransactionClient['$queryRaw'] };
+type Db = Pick<SqlClient, '$queryRaw'>;
 
 /** Constants of the rule module, written into the SQL (no user input). */
 const openStatuses = Prisma.raw(openWorkletStatuses.map((s) => `'${s}'`).join(', '));
@@ -86,8 +86,9 @@ export function readMentorWorkloads(
   where: Prisma.Sql = Prisma.sql`true`,
   tail: Prisma.Sql = Prisma.empty,
 ): Promise<MentorWorkloadRow[]> {
-  return db.$queryRaw<MentorWorkloadRow[]>`
-    SELECT m.* FROM (${mentorWorkloadRows(plan)}) m WHERE ${where} ${tail}`;
+  return Promise.resolve(
+    db.$queryRaw<MentorWorkloadRow[]>`SELECT m.* FROM (${mentorWorkloadRows(plan)}) m WHERE ${where} ${tail}`,
+  );
 }
 
 /** How many mentors are over capacity: the coverage count, the list filter's definition. */
