@@ -24,6 +24,12 @@ export type ClientOptions = {
   transactionMaxWaitMs?: number;
   /** How long an interactive transaction may run. */
   transactionTimeoutMs?: number;
+  /**
+   * Whether the write transactions' statements are prepared by name (sql-transaction.ts);
+   * default yes. Not on PGlite (one session for every connection), nor behind a pooler that
+   * does not keep them (PgBouncer before 1.21 in transaction mode).
+   */
+  preparedStatements?: boolean;
   /** Called with every SQL statement sent (tests and benchmarks count them). */
   onQuery?: (sql: string) => void;
 };
@@ -65,7 +71,10 @@ export function createPrismaClient(connectionString: string, options: ClientOpti
   // CPU than PostgreSQL's answer (0.29 ms against 0.11 ms a call for a worklet's mentors).
   registerReader(prisma, async (query) => (await pool.query(query.text, query.values)).rows);
   // So do the assignment writes' transactions (sql-transaction.ts), for the same reason.
-  registerTransactionRunner(prisma, poolTransactionRunner(pool, transactionTimeoutMs));
+  registerTransactionRunner(
+    prisma,
+    poolTransactionRunner(pool, { timeoutMs: transactionTimeoutMs, prepared: options.preparedStatements ?? true }),
+  );
   return {
     prisma,
     pool,

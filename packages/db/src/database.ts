@@ -45,7 +45,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenedDat
       ...clientOptions,
       // PGlite is one session: one connection, and transactions queue for it, whatever
       // pool the caller asks for (see embedded.ts).
-      ...(embedded ? { poolSize: 1, transactionMaxWaitMs: 60_000, connectionTimeoutMs: 60_000 } : {}),
+      // Its one session outlives each connection, so statements prepared by a closed connection
+      // would collide with the next one's: none are prepared by name.
+      ...(embedded
+        ? { poolSize: 1, transactionMaxWaitMs: 60_000, connectionTimeoutMs: 60_000, preparedStatements: false }
+        : {}),
     });
     let seededDemo = false;
     if (seedDemoIfEmpty ?? embedded !== null) {

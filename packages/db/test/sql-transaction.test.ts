@@ -101,6 +101,18 @@ describe('sqlTransaction on the pool', () => {
     expect(await notes()).toEqual(['first', 'after']);
   });
 
+  it('statements are prepared by name on a server, not on PGlite (one session for every connection)', async () => {
+    const prepared = () =>
+      sqlTransaction(db.prisma, async (tx) => {
+        await tx.$queryRaw`SELECT note FROM probe WHERE id = ${1}`;
+        const rows = await tx.$queryRaw<{ name: string }[]>`SELECT name FROM pg_prepared_statements`;
+        return rows.map((r) => r.name).filter((name) => name.startsWith('worklets_'));
+      });
+    // Many times over the pool's connections: a name is prepared once per connection.
+    const runs = await Promise.all(Array.from({ length: 12 }, prepared));
+    for (const names of runs) expect(names.length > 0).toBe(db.kind === 'postgres');
+  });
+
   it('inside an open Prisma transaction the work joins it (and its rollback)', async () => {
     const error = await rejection(
       db.prisma.$transaction(async (tx) => {

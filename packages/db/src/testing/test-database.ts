@@ -64,6 +64,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       poolSize: kind === 'pglite' ? 1 : 10,
       transactionMaxWaitMs: kind === 'pglite' ? 60_000 : 20_000,
       connectionTimeoutMs: kind === 'pglite' ? 60_000 : 20_000,
+      preparedStatements: kind !== 'pglite',
       ...options,
     });
     return {
