@@ -76,6 +76,10 @@ export const envSchema = z.object({
   WORKLETS_WORKERS: int(1, 1, 64),
   WORKLETS_DB_POOL_SIZE: int(10, 1, 200),
   WORKLETS_DB_CONNECT_TIMEOUT_MS: int(3000, 100, 120_000),
+  WORKLETS_DB_PREPARED_STATEMENTS: z
+    .enum(['', '0', '1'], { message: 'must be 1 (prepare the write statements by name) or 0' })
+    .optional()
+    .transform((raw) => raw !== '0'),
   WORKLETS_AUTH_PER_MINUTE: int(60, 1, 1_000_000),
   WORKLETS_SIGNIN_PER_MINUTE: int(10, 1, 1_000_000),
   WORKLETS_WRITES_PER_MINUTE: int(120, 1, 10_000_000),
@@ -112,6 +116,8 @@ export type ServerConfig = {
   dataDir: string | undefined;
   poolSize: number;
   connectTimeoutMs: number;
+  /** Write transactions prepare their statements by name (0 behind PgBouncer before 1.21 in transaction mode). */
+  preparedStatements: boolean;
   /** Any /api/auth/* request, per client IP. */
   authPerMinute: number;
   /** Sign-in attempts per client IP and per account. */
@@ -203,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: e.WORKLETS_DATA_DIR,
     poolSize: e.WORKLETS_DB_POOL_SIZE,
     connectTimeoutMs: e.WORKLETS_DB_CONNECT_TIMEOUT_MS,
+    preparedStatements: e.WORKLETS_DB_PREPARED_STATEMENTS,
     authPerMinute: e.WORKLETS_AUTH_PER_MINUTE,
     signInPerMinute: e.WORKLETS_SIGNIN_PER_MINUTE,
     writesPerMinute: e.WORKLETS_WRITES_PER_MINUTE,

@@ -76,6 +76,7 @@ async function main() {
     migrate: !worker,
     poolSize: config.poolSize,
     connectionTimeoutMs: config.connectTimeoutMs,
+    preparedStatements: config.preparedStatements,
   });
   if (!worker) await prepareDatabase(db, config);
   if (config.workers > 1 && cluster.isPrimary) {

@@ -35,6 +35,7 @@ describe('configuration', () => {
       demo: false,
       poolSize: 10,
       connectTimeoutMs: 3000,
+      preparedStatements: true,
       authPerMinute: 60,
       signInPerMinute: 10,
       writesPerMinute: 120,
@@ -67,5 +68,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ WORKLETS_DEMO: 'yes' })).toThrow(/WORKLETS_DEMO/);
     expect(() => loadConfig({ WORKLETS_ADMIN_EMAIL: 'a@b.example' })).toThrow(/WORKLETS_ADMIN_PASSWORD/);
     expect(loadConfig({ WORKLETS_DEMO: '1' }).demo).toBe(true);
+    expect(loadConfig({ WORKLETS_DB_PREPARED_STATEMENTS: '0' }).preparedStatements).toBe(false);
+    expect(() => loadConfig({ WORKLETS_DB_PREPARED_STATEMENTS: 'off' })).toThrow(/WORKLETS_DB_PREPARED_STATEMENTS/);
   });
 });
