@@ -41,6 +41,8 @@ export type TrpcRouteOptions<Router extends AnyTRPCRouter> = {
 };
 
 type Call = { path: string; input: unknown };
+/** A plain request: its procedures' type, whether it is a batch, its calls with their inputs decoded. */
+type PlainRequest = { type: 'query' | 'mutation'; batch: boolean; calls: Call[] };
 type Answer = { status: number; headers: Iterable<[string, string]>; body: string };
 
 /** The headers `resolveResponse` gives a JSON answer. */
@@ -53,10 +55,10 @@ const jsonHeaders: [string, string][] = [
 const procedureType = { GET: 'query', POST: 'mutation' } as const;
 
 /**
- * The calls of a plain request, inputs decoded, or null when tRPC's own handler must answer
- * (see the top of this file): then nothing has been run.
+ * The request as a plain one, or null when tRPC's own handler must answer (see the top of
+ * this file): then nothing has been run.
  */
-function plainCalls(router: AnyTRPCRouter, request: FastifyRequest, maxBatchSize: number): Call[] | null {
+function plainRequest(router: AnyTRPCRouter, request: FastifyRequest, maxBatchSize: number): PlainRequest | null {
   const type = procedureType[request.method as keyof typeof procedureType];
   if (!type) return null;
   const { headers } = request;
@@ -82,12 +84,19 @@ function plainCalls(router: AnyTRPCRouter, request: FastifyRequest, maxBatchSize
   try {
     const inputs: unknown = raw === undefined ? undefined : JSON.parse(raw);
     const { deserialize } = router._def._config.transformer.input;
-    if (!batch) return [{ path: paths[0]!, input: inputs === undefined ? undefined : deserialize(inputs) }];
+    if (!batch) {
+      return {
+        type,
+        batch,
+        calls: [{ path: paths[0]!, input: inputs === undefined ? undefined : deserialize(inputs) }],
+      };
+    }
     if (inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))) return null;
-    return paths.map((path, index) => {
+    const calls = paths.map((path, index) => {
       const input = (inputs as Record<number, unknown> | undefined)?.[index];
       return { path, input: input === undefined ? undefined : deserialize(input) };
     });
+    return { type, batch, calls };
   } catch {
     return null;
   }
@@ -98,12 +107,10 @@ async function answerPlainCalls<Router extends AnyTRPCRouter>(
   options: TrpcRouteOptions<Router>,
   request: FastifyRequest,
   reply: FastifyReply,
-  calls: Call[],
-  batch: boolean,
+  { type, batch, calls }: PlainRequest,
 ): Promise<Answer> {
   const { router, onError } = options;
   const config = router._def._config;
-  const type = procedureType[request.method as keyof typeof procedureType];
   let ctx: Context<Router> | undefined;
   let contextError: TRPCError | null = null;
   try {
@@ -170,9 +177,9 @@ export async function mountTrpcRoute<Router extends AnyTRPCRouter>(
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.all(`${prefix}/:path`, async (request, reply) => {
-      const calls = plainCalls(options.router, request, options.maxBatchSize);
-      const answer = calls
-        ? await answerPlainCalls(options, request, reply, calls, (request.query as { batch?: unknown }).batch === '1')
+      const plain = plainRequest(options.router, request, options.maxBatchSize);
+      const answer = plain
+        ? await answerPlainCalls(options, request, reply, plain)
         : await answerThroughTrpc(options, request, reply);
       reply.code(answer.status);
       for (const [name, value] of answer.headers) reply.header(name, value);
