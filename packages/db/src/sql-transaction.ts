@@ -112,14 +112,14 @@ function clientOn(connection: pg.PoolClient, isOpen: () => boolean, options: Run
   };
 }
 
-/**
- * The runner on a pool. A transaction that runs past `timeoutMs` loses its connection (the
- * pool closes it, PostgreSQL rolls back), and its next statement fails with P2028, as
- * Prisma's interactive transactions do; the pool's own connection timeout bounds the wait
- * for a connection.
- */
 export type RunnerOptions = { timeoutMs: number; prepared: boolean };
 
+/**
+ * The runner on a pool. A transaction whose work runs past `timeoutMs` loses its connection
+ * (the pool closes it, PostgreSQL rolls back), and its next statement fails with P2028, as
+ * Prisma's interactive transactions do; once the work is done the COMMIT is not cut short (its
+ * outcome would be unknown). The pool's own connection timeout bounds the wait for a connection.
+ */
 export function poolTransactionRunner(pool: pg.Pool, options: RunnerOptions): Runner {
   const { timeoutMs } = options;
   return async (work) => {
@@ -140,6 +140,7 @@ export function poolTransactionRunner(pool: pg.Pool, options: RunnerOptions): Ru
     try {
       await connection.query('BEGIN');
       const result = await work(clientOn(connection, () => open, options));
+      clearTimeout(timer);
       if (!open) throw expiredError(timeoutMs);
       await connection.query('COMMIT');
       return result;
