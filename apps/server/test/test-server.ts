@@ -55,6 +55,8 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const prisma = database.prisma;
   const shared = database.kind === 'postgres' && database.connectionString ? database.connectionString : null;
   const rateLimitStore = shared ? new pg.Pool({ connectionString: shared, max: 4 }) : null;
+  // As main.ts does: a dropped or restarted database must not make an idle connection's error uncaught.
+  rateLimitStore?.on('error', () => {});
   const namespace = options.rateLimitNamespace ?? `test-${process.pid}-${servers++}-${Date.now().toString(36)}`;
 
   const logs: string[] = [];
