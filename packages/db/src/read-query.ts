@@ -28,5 +28,5 @@ export function registerReader(client: object, reader: Reader): void {
 /** Rows of a read-only query, from a replica where `db` has them. */
 export function queryRead<Row>(db: Pick<SqlClient, '$queryRaw'>, query: Prisma.Sql): Promise<Row[]> {
   const reader = readers.get(db);
-  return (reader ? reader(query) : Promise.resolve(db.$queryRaw<Row[]>(query))) as Promise<Row[]>;
+  return (reader ? reader(query) : db.$queryRaw<Row[]>(query)) as Promise<Row[]>;
 }

@@ -86,9 +86,8 @@ export function readMentorWorkloads(
   where: Prisma.Sql = Prisma.sql`true`,
   tail: Prisma.Sql = Prisma.empty,
 ): Promise<MentorWorkloadRow[]> {
-  return Promise.resolve(
-    db.$queryRaw<MentorWorkloadRow[]>`SELECT m.* FROM (${mentorWorkloadRows(plan)}) m WHERE ${where} ${tail}`,
-  );
+  return db.$queryRaw<MentorWorkloadRow[]>`
+    SELECT m.* FROM (${mentorWorkloadRows(plan)}) m WHERE ${where} ${tail}`;
 }
 
 /** How many mentors are over capacity: the coverage count, the list filter's definition. */
